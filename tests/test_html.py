@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 
+from extractor.fetch.adapters import adapter_by_name
 from extractor.html import ArticleSelectors, HtmlArticle, date_from_url, decode_html, parse_date, parse_html
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 BASE = "http://127.0.0.1:8765"
 
-# (fixture page, gold text, url it is served under, strings from teasers/comments/scripts that must not leak)
-PAGES = [
-    ("laodongthudo/cau-giay-tiep-nhan-263-don-vi-mau-98231.html", "laodongthudo-cau-giay.txt",
-     ["6.120", "1.500", "4.200", "415", "1.200", "1.350", "7.777", "9.999", "Bình luận", "Tin liên quan",
-      "Chia sẻ", "Giấy phép"]),
-]
+# Fixture pages with their gold text and the teaser/comment/script strings that must not leak.
+PAGES = json.loads((SITE / "pages.json").read_text(encoding="utf-8"))["pages"]
+PAGE_IDS = [p["plain"].removesuffix(".txt") for p in PAGES]
 
 
 def page_bytes(name: str, base: str = BASE) -> bytes:
@@ -28,19 +28,31 @@ def gold(name: str) -> str:
     return (SITE / "plain" / name).read_text(encoding="utf-8").rstrip("\n")
 
 
-@pytest.mark.parametrize(("page", "plain", "leaks"), PAGES, ids=[p[1] for p in PAGES])
-def test_fixture_text_equals_gold_without_furniture(page: str, plain: str, leaks: list[str]) -> None:
-    article = parse_html(page_bytes(page), url=f"{BASE}/{page}")
-    assert article.text == gold(plain)
-    for leak in leaks:
+@pytest.mark.parametrize("entry", PAGES, ids=PAGE_IDS)
+def test_outlet_adapter_text_equals_gold_without_furniture(entry: dict) -> None:
+    selectors = adapter_by_name(entry["outlet"]).article if entry["outlet"] else None
+    article = parse_html(page_bytes(entry["page"]), url=f"{BASE}/{entry['page']}", selectors=selectors)
+    assert article.text == gold(entry["plain"])
+    for leak in entry["leaks"]:
         assert leak not in article.text
 
 
-@pytest.mark.parametrize(("page", "plain", "leaks"), PAGES, ids=[p[1] for p in PAGES])
-def test_generic_heuristics_also_drop_furniture(page: str, plain: str, leaks: list[str]) -> None:
+@pytest.mark.parametrize("entry", PAGES, ids=PAGE_IDS)
+def test_generic_heuristics_text_equals_gold_without_furniture(entry: dict) -> None:
     """Without any outlet adapter (empty selectors), the generic heuristics still give the gold text."""
-    article = parse_html(page_bytes(page), selectors=ArticleSelectors())
-    assert article.text == gold(plain)
+    article = parse_html(page_bytes(entry["page"]), selectors=ArticleSelectors())
+    assert article.text == gold(entry["plain"])
+    for leak in entry["leaks"]:
+        assert leak not in article.text
+
+
+def test_plain_fixtures_mention_blood_donation_figures() -> None:
+    """plain/ holds what `extract run` must see: each topical article carries donation figures."""
+    for entry in PAGES:
+        text = gold(entry["plain"])
+        assert text.count("\n\n") >= 3
+        if entry["topic"]:
+            assert re.search(r"\d[\d.]* (đơn vị máu|người)|\d+人.{0,4}献血|献血量达", text), entry["plain"]
 
 
 def test_laodongthudo_metadata() -> None:
