@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
 PATTERNS_ENV = "EXTRACTOR_PATTERNS"
@@ -62,10 +63,11 @@ class PatternFile:
             raise KeyError(f"{self.path}: unknown fragment {{{name}}}")
         return f"(?:{self.fragments[name]})"
 
-    def compile(self, pattern: str, flags: int = 0) -> re.Pattern[str]:
-        return re.compile(self.expand(pattern), flags)
+    def compile(self, pattern: str, flags: int = 0) -> regex.Pattern[str]:
+        # `regex` rather than `re`: rules need variable-width look-behind ("(?<=tăng\s+)").
+        return regex.compile(self.expand(pattern), flags | regex.VERSION0)
 
-    def compiled_rules(self, flags: int = 0) -> list[tuple[dict[str, Any], re.Pattern[str]]]:
+    def compiled_rules(self, flags: int = 0) -> list[tuple[dict[str, Any], regex.Pattern[str]]]:
         return [(rule, self.compile(rule["pattern"], flags)) for rule in self.rules if "pattern" in rule]
 
     def word_list(self, key: str) -> list[str]:
@@ -77,13 +79,17 @@ def load(lang: str, dimension: str) -> PatternFile:
     path = patterns_dir() / lang / f"{dimension}.yaml"
     with open(path, encoding="utf-8") as f:
         raw = yaml.safe_load(f) or {}
+    fragments = dict(raw.get("fragments") or {})
+    if dimension != "numbers" and (path.parent / "numbers.yaml").exists():
+        # The number fragments ({NUM}, {QUAL}...) are shared by every rule file of the language.
+        fragments = {**load(lang, "numbers").fragments, **fragments}
     known = {"lang", "dimension", "description", "fragments", "rules", "examples"}
     return PatternFile(
         lang=raw.get("lang", lang),
         dimension=raw.get("dimension", dimension),
         path=path,
         description=raw.get("description", ""),
-        fragments=dict(raw.get("fragments") or {}),
+        fragments=fragments,
         rules=list(raw.get("rules") or []),
         examples=list(raw.get("examples") or []),
         data={k: v for k, v in raw.items() if k not in known},

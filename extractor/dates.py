@@ -1,0 +1,260 @@
+"""Dates and periods: days, ranges, months and parts of months, quarters, halves, years, relative days.
+
+Rules are data (`patterns/<lang>/dates.yaml`); this module picks non-overlapping matches (longest
+first), then resolves them in reading order: a year-less date takes the publication year (the year
+before when that would put it after publication), else the year the article last named; relative
+words ("hôm qua", "昨天") need the publication date and stay open without it, never guessed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import regex
+
+from extractor import patterns
+from extractor.patterns import register_example_checker
+from extractor.textdoc import TextDoc, segment
+
+# Periods that set the time frame for later paragraphs; a single day or range only speaks for its own.
+CARRYING_KINDS = {"month", "month_part", "month_range", "months", "quarter", "half", "year", "years", "since"}
+
+
+@dataclass
+class DateMention:
+    start: int
+    end: int
+    text: str
+    kind: str
+    role: str  # period | occasion | document | base
+    rule: str
+    groups: dict[str, str]
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    sentence: int = -1
+    block: int = -1
+
+    @property
+    def is_period(self) -> bool:
+        return self.role == "period"
+
+    @property
+    def carries(self) -> bool:
+        return self.is_period and self.kind in CARRYING_KINDS and self.period_start is not None
+
+    @property
+    def is_day_level(self) -> bool:
+        return self.is_period and self.kind in ("day", "range") and self.period_start is not None
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "text": self.text, "start": self.start, "end": self.end, "kind": self.kind, "role": self.role,
+            "period_start": _iso(self.period_start), "period_end": _iso(self.period_end),
+        }
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+@dataclass
+class _Rule:
+    name: str
+    kind: str
+    role: str
+    pattern: regex.Pattern[str]
+    order: int
+
+
+@cache
+def _rules(lang: str) -> list[_Rule]:
+    pf = patterns.load(lang, "dates")
+    return [
+        _Rule(rule["name"], rule["kind"], rule.get("role", "period"), rx, i)
+        for i, (rule, rx) in enumerate(pf.compiled_rules())
+    ]
+
+
+def find_dates(tdoc: TextDoc, published: dt.date | None) -> list[DateMention]:
+    mentions: list[DateMention] = []
+    for sentence in tdoc.sentences:
+        for mention in _sentence_matches(tdoc.text, sentence.start, sentence.end, tdoc.lang):
+            mention.sentence, mention.block = sentence.index, sentence.block
+            mentions.append(mention)
+    _resolve_all(mentions, tdoc.lang, published)
+    return mentions
+
+
+def _sentence_matches(text: str, start: int, end: int, lang: str) -> list[DateMention]:
+    candidates: list[tuple[int, int, regex.Match[str], _Rule]] = []
+    for rule in _rules(lang):
+        for m in rule.pattern.finditer(text, start, end, overlapped=True):
+            if m.end() > m.start() and m.group().strip():
+                candidates.append((m.start(), m.end(), m, rule))
+    candidates.sort(key=lambda c: (-(c[1] - c[0]), c[3].order, c[0]))
+    chosen: list[DateMention] = []
+    for s, e, m, rule in candidates:
+        if any(c.start < e and s < c.end for c in chosen):
+            continue
+        groups = {k: v for k, v in m.groupdict().items() if v}
+        chosen.append(DateMention(s, e, text[s:e], rule.kind, rule.role, rule.name, groups))
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _resolve_all(mentions: list[DateMention], lang: str, published: dt.date | None) -> None:
+    data = patterns.load(lang, "dates").data
+    explicit_years = [int(m.groups["y"]) for m in mentions if "y" in m.groups]
+    last_year: int | None = None
+    last_month: int | None = None
+    last_day: DateMention | None = None
+    for mention in mentions:
+        context_year = _context_year(last_year, explicit_years, published)
+        try:
+            _resolve(mention, data, context_year, last_month, last_day, published)
+        except (ValueError, KeyError):  # "31/2": a match that is no real date
+            mention.period_start = mention.period_end = None
+        if "y" in mention.groups:
+            last_year = int(mention.groups["y"])
+        if "m" in mention.groups:
+            last_month = int(mention.groups["m"])
+        if mention.is_day_level:
+            last_day = mention
+
+
+def _context_year(last_year: int | None, explicit: list[int], published: dt.date | None) -> int | None:
+    if published:
+        return None  # year-less dates are placed against the publication date instead
+    if last_year is not None:
+        return last_year
+    return explicit[0] if explicit else None
+
+
+def _year(mention: DateMention, data: dict, context_year: int | None, published: dt.date | None,
+          key: str = "y") -> int | None:
+    g = mention.groups
+    if key in g:
+        return int(g[key])
+    if "rel" in g:
+        base = published.year if published else None
+        offset = data.get("relative_years", {}).get(g["rel"])
+        return base + offset if base is not None and offset is not None else None
+    if published:
+        return published.year
+    return context_year
+
+
+def _month_end(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _resolve(mention: DateMention, data: dict, context_year: int | None, last_month: int | None,
+             last_day: DateMention | None, published: dt.date | None) -> None:
+    g, kind = mention.groups, mention.kind
+    if kind == "open":
+        return
+    if kind == "relative":
+        _resolve_relative(mention, data, last_day, published)
+        return
+    year = _year(mention, data, context_year, published)
+    if year is None:
+        return
+    start, end = _period(kind, g, data, year, last_month)
+    if start is None:
+        return
+    if published and "y" not in g and "rel" not in g and start > published:
+        # A year-less date after publication is last year's ("ngày 20/12" in an article of 5 January).
+        start, end = start.replace(year=start.year - 1), (end.replace(year=end.year - 1) if end else None)
+    mention.period_start, mention.period_end = start, end
+
+
+def _period(kind: str, g: dict[str, str], data: dict, year: int,
+            last_month: int | None) -> tuple[dt.date | None, dt.date | None]:
+    if kind in ("day", "since"):
+        day = dt.date(year, int(g["m"]), int(g["d"]))
+        return day, (day if kind == "day" else None)
+    if kind == "range":
+        month = int(g["m"]) if "m" in g else last_month
+        if month is None:
+            return None, None
+        end_year = int(g.get("y2", year))
+        first = dt.date(year, month, int(g["d"]))
+        last = dt.date(end_year, int(g.get("m2", month)), int(g["d2"]))
+        if "y" not in g and "y2" in g:
+            first = first.replace(year=end_year if first <= last.replace(year=end_year) else end_year - 1)
+        return (first, last) if first <= last else (None, None)
+    if kind == "month":
+        m = int(g["m"])
+        return dt.date(year, m, 1), dt.date(year, m, _month_end(year, m))
+    if kind == "month_range":
+        m, m2 = int(g["m"]), int(g["m2"])
+        return (dt.date(year, m, 1), dt.date(year, m2, _month_end(year, m2))) if m < m2 else (None, None)
+    if kind == "month_part":
+        m = int(g["m"])
+        first, last = data["month_parts"][g["part"]]
+        return dt.date(year, m, first), dt.date(year, m, min(last, _month_end(year, m)))
+    if kind == "months":
+        n = int(g["n"]) if "n" in g else 3 * int(data["quarters"][g["nq"]])
+        if not 1 <= n <= 12:
+            return None, None
+        if g.get("part") == "cuối":
+            first_month = 13 - n
+            return dt.date(year, first_month, 1), dt.date(year, 12, 31)
+        return dt.date(year, 1, 1), dt.date(year, n, _month_end(year, n))
+    if kind == "quarter":
+        q = int(data["quarters"][g["q"].upper() if g["q"].isascii() else g["q"]])
+        return dt.date(year, 3 * q - 2, 1), dt.date(year, 3 * q, _month_end(year, 3 * q))
+    if kind == "half":
+        half = int(data["halves"][g["half"].lower()])
+        return (dt.date(year, 1, 1), dt.date(year, 6, 30)) if half == 1 else (dt.date(year, 7, 1), dt.date(year, 12, 31))
+    if kind == "year":
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if kind == "years":
+        return dt.date(year, 1, 1), dt.date(int(g["y2"]), 12, 31)
+    return None, None
+
+
+def _resolve_relative(mention: DateMention, data: dict, last_day: DateMention | None,
+                      published: dt.date | None) -> None:
+    word = mention.groups.get("word", "").lower()
+    if word in data.get("same_day_words", []):
+        source = last_day if last_day is not None and last_day.block == mention.block else None
+        if source is not None:
+            mention.period_start = mention.period_end = source.period_start if source.kind == "day" else None
+            if mention.period_start:
+                return
+        day = published
+    else:
+        offset = data.get("relative_days", {}).get(word)
+        day = published + dt.timedelta(days=offset) if published and offset is not None else None
+    mention.period_start = mention.period_end = day
+
+
+def parse_published(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+@register_example_checker("dates")
+def check_example(lang: str, example: dict) -> None:
+    text = str(example["text"])
+    published = example.get("published")
+    if isinstance(published, str):
+        published = parse_published(published)
+    got = find_dates(segment(text, lang), published)
+    expected = example["expect"]
+    assert len(got) == len(expected), f"{text!r}: got {[(m.text, m.kind, m.role) for m in got]}"
+    for mention, exp in zip(got, expected, strict=True):
+        if "role" in exp:
+            assert mention.role == exp["role"], f"{text!r}: role {mention.role}"
+        if "period" in exp:
+            want = [str(x) if x is not None else None for x in exp["period"]]
+            have = [_iso(mention.period_start), _iso(mention.period_end)]
+            assert have == want, f"{text!r}: {have} != {want} ({mention.rule})"

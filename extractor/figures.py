@@ -1,0 +1,184 @@
+"""Figure mentions: blood units, millilitres, people and percentages, each with its exact span.
+
+Rules are data (`patterns/<lang>/figures.yaml`); this module runs them sentence by sentence, reads
+the numbers, maps qualifier words, and decides actual vs target from the status cues
+(`patterns/<lang>/status.yaml`). A span taken by an earlier rule is not read again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import cache
+from typing import Any
+
+import regex
+
+from extractor import patterns
+from extractor.numbers import clean, parse_number, qualifier_of
+from extractor.patterns import register_example_checker
+from extractor.textdoc import Sentence, TextDoc, segment
+
+_SPAN_GROUPS = ("qual", "num", "num2", "qual_after", "unit")
+
+
+@dataclass
+class Figure:
+    metric: str
+    value: int | float
+    qualifier: str
+    text: str
+    start: int
+    end: int
+    unit: str
+    status: str = "actual"
+    low: int | float | None = None
+    high: int | float | None = None
+    rule: str = ""
+    sentence: int = -1
+
+    def as_record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Rule:
+    name: str
+    metric: str | None
+    pattern: regex.Pattern[str]
+    unit_factors: dict[str, float]
+    negative_when: regex.Pattern[str] | None
+    requires_sentence: regex.Pattern[str] | None
+    offset: float
+
+
+@cache
+def _rules(lang: str) -> list[_Rule]:
+    pf = patterns.load(lang, "figures")
+    rules = []
+    for rule, rx in pf.compiled_rules():
+        rules.append(
+            _Rule(
+                name=rule["name"],
+                metric=rule.get("metric"),
+                pattern=rx,
+                unit_factors=dict(rule.get("unit_factors") or {}),
+                negative_when=pf.compile(rule["negative_when"]) if rule.get("negative_when") else None,
+                requires_sentence=pf.compile(rule["requires_sentence"]) if rule.get("requires_sentence") else None,
+                offset=float(rule.get("offset", 0)),
+            )
+        )
+    return rules
+
+
+@cache
+def _status_cues(lang: str) -> list[tuple[str, regex.Pattern[str]]]:
+    pf = patterns.load(lang, "status")
+    return [(rule["status"], rx) for rule, rx in pf.compiled_rules()]
+
+
+def find_figures(tdoc: TextDoc) -> list[Figure]:
+    figures: list[Figure] = []
+    for sentence in tdoc.sentences:
+        figures.extend(sentence_figures(tdoc.text, sentence, tdoc.lang))
+    return figures
+
+
+def sentence_figures(text: str, sentence: Sentence, lang: str) -> list[Figure]:
+    taken: list[tuple[int, int]] = []
+    found: list[Figure] = []
+    sentence_text = text[sentence.start : sentence.end]
+    for rule in _rules(lang):
+        if rule.requires_sentence and not rule.requires_sentence.search(sentence_text):
+            continue
+        for m in rule.pattern.finditer(text, sentence.start, sentence.end):
+            span = _figure_span(m)
+            if any(s < span[1] and span[0] < e for s, e in taken):
+                continue
+            if rule.metric is None:  # a blocking rule: the whole match is no figure
+                taken.append((m.start(), m.end()))
+                continue
+            figure = _figure(text, m, span, rule, lang)
+            if figure is None:
+                continue
+            taken.append(span)
+            figure.sentence = sentence.index
+            figure.status = status_before(text, sentence.start, figure.start, lang)
+            found.append(figure)
+    return sorted(found, key=lambda f: f.start)
+
+
+def _figure_span(m: regex.Match[str]) -> tuple[int, int]:
+    present = [g for g in _SPAN_GROUPS if g in m.re.groupindex and m.group(g) is not None]
+    starts = [m.start(g) for g in present]
+    ends = [m.end(g) for g in present]
+    return (min(starts), max(ends)) if starts else (m.start(), m.end())
+
+
+def _group(m: regex.Match[str], name: str) -> str | None:
+    return m.group(name) if name in m.re.groupindex else None
+
+
+def _figure(text: str, m: regex.Match[str], span: tuple[int, int], rule: _Rule, lang: str) -> Figure | None:
+    number = parse_number(m.group("num"), lang)
+    if number is None:
+        return None
+    unit = (_group(m, "unit") or "").strip()
+    factor = rule.unit_factors.get(unit, 1)
+    sign = -1 if rule.negative_when and rule.negative_when.fullmatch(_group(m, "dir") or "") else 1
+    value = number.value * factor * sign + rule.offset
+    low, high = number.low, number.high
+    num2 = _group(m, "num2")
+    if num2:
+        second = parse_number(num2, lang)
+        if second is None or second.value <= number.value:
+            return None  # "1-2" is no range of a count we can trust
+        low, high = number.value * factor, second.value * factor
+    qualifier = qualifier_of(_group(m, "qual") or _group(m, "qual_after"), lang)
+    if number.low is not None and qualifier == "exact":
+        qualifier = "about"  # "三四百": an approximate pair
+    return Figure(
+        metric=rule.metric or "",
+        value=clean(value),
+        qualifier=qualifier,
+        text=text[span[0] : span[1]],
+        start=span[0],
+        end=span[1],
+        unit=unit,
+        low=clean(low) if low is not None else None,
+        high=clean(high) if high is not None else None,
+        rule=rule.name,
+    )
+
+
+def status_before(text: str, sentence_start: int, pos: int, lang: str) -> str:
+    """The status of the last strong cue between the sentence start and `pos`; actual by default."""
+    best_status, best_end = "actual", -1
+    for status, rx in _status_cues(lang):
+        for m in rx.finditer(text, sentence_start, pos):
+            if m.end() > best_end:
+                best_status, best_end = status, m.end()
+    return best_status
+
+
+def _figures_of(text: str, lang: str) -> list[Figure]:
+    return find_figures(segment(text, lang))
+
+
+@register_example_checker("figures")
+def check_example(lang: str, example: dict) -> None:
+    got = _figures_of(str(example["text"]), lang)
+    expected = example["expect"]
+    assert len(got) == len(expected), f"{example['text']!r}: got {[(f.metric, f.value) for f in got]}"
+    for fig, exp in zip(got, expected, strict=True):
+        for key, want in exp.items():
+            have = getattr(fig, key)
+            assert have == want, f"{example['text']!r}: {key} {have!r} != {want!r}"
+        if "qualifier" not in exp:
+            assert fig.qualifier == "exact", f"{example['text']!r}: qualifier {fig.qualifier}"
+
+
+@register_example_checker("status")
+def check_status_example(lang: str, example: dict) -> None:
+    got = _figures_of(str(example["text"]), lang)
+    assert got, f"{example['text']!r}: no figure found"
+    assert got[-1].status == example["expect"], f"{example['text']!r}: {got[-1].status}"

@@ -1,0 +1,267 @@
+"""The article as a document: blocks (lines), sentences, clauses, furniture, and a spaCy Doc.
+
+All positions are character offsets into the article text, which is never rewritten: every span the
+later stages produce is a slice of it. The spaCy Doc is built from the language's own tokenizer
+(underthesea for Vietnamese, jieba for Chinese) so that its tokens are real word boundaries; the
+place stage uses them to refuse gazetteer hits that cut through a word ("广泰大厦门口" holds no 厦门).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+
+import regex
+
+from extractor import patterns
+from extractor.patterns import register_example_checker
+
+_CLAUSE_BREAK = re.compile(r"[;；，：]|[,:](?=\s)|\s[-–]\s")
+_ZH_SENTENCE_END = re.compile(r"[。！？!?]+[”\"’」』）)]*")
+
+
+@dataclass
+class Block:
+    index: int
+    start: int
+    end: int
+    furniture: str | None = None  # why this line is page furniture, or None
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int
+    end: int
+    block: int
+    clauses: list[tuple[int, int]] = field(default_factory=list)
+
+    def clause_of(self, pos: int) -> tuple[int, int]:
+        for start, end in self.clauses:
+            if start <= pos < end:
+                return start, end
+        return self.start, self.end
+
+
+@dataclass
+class TextDoc:
+    text: str
+    lang: str
+    blocks: list[Block]
+    sentences: list[Sentence]
+
+    @cached_property
+    def spacy_doc(self):  # noqa: ANN201 - spacy.tokens.Doc, imported lazily
+        return build_spacy_doc(self.text, self.lang)
+
+    def sentence_at(self, pos: int) -> Sentence | None:
+        for sentence in self.sentences:
+            if sentence.start <= pos < sentence.end:
+                return sentence
+        return None
+
+    def is_word_aligned(self, start: int, end: int) -> bool:
+        """True when [start, end) begins and ends on token boundaries of the language tokenizer."""
+        return self.spacy_doc.char_span(start, end, alignment_mode="strict") is not None
+
+
+def segment(text: str, lang: str) -> TextDoc:
+    blocks = _blocks(text, lang)
+    sentences: list[Sentence] = []
+    for block in blocks:
+        if block.furniture:
+            continue
+        for start, end in _sentence_spans(text, block, lang):
+            sentence = Sentence(len(sentences), start, end, block.index)
+            sentence.clauses = _clauses(text, start, end)
+            sentences.append(sentence)
+    return TextDoc(text, lang, blocks, sentences)
+
+
+def _blocks(text: str, lang: str) -> list[Block]:
+    rules = _furniture_rules(lang)
+    blocks: list[Block] = []
+    seen_lines: set[str] = set()
+    in_related_section = False
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, stripped = pos, line.strip()
+        pos += len(line)
+        if not stripped:
+            continue
+        lead = len(line) - len(line.lstrip())
+        block = Block(len(blocks), start + lead, start + lead + len(stripped))
+        if in_related_section:
+            block.furniture = "related-articles section"
+        elif stripped.rstrip(":： ") in rules.section_headings:
+            in_related_section = True
+            block.furniture = "related-articles heading"
+        elif stripped in seen_lines and len(stripped) > 15:
+            block.furniture = "repeated line (teaser or caption repeating a headline)"
+        else:
+            block.furniture = rules.line_reason(stripped)
+        seen_lines.add(stripped)
+        blocks.append(block)
+    return blocks
+
+
+@dataclass
+class _FurnitureRules:
+    section_headings: set[str]
+    line_rules: list[tuple[str, regex.Pattern[str]]]
+
+    def line_reason(self, line: str) -> str | None:
+        for name, pattern in self.line_rules:
+            if pattern.search(line):
+                return name.replace("_", " ")
+        return None
+
+
+@cache
+def _furniture_rules(lang: str) -> _FurnitureRules:
+    pf = patterns.load(lang, "furniture")
+    return _FurnitureRules(
+        set(pf.word_list("section_headings")),
+        [(rule["name"], rx) for rule, rx in pf.compiled_rules()],
+    )
+
+
+def _sentence_spans(text: str, block: Block, lang: str) -> list[tuple[int, int]]:
+    chunk = text[block.start : block.end]
+    pieces = _vi_sentences(chunk) if lang == "vi" else _zh_sentences(chunk)
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in pieces:
+        found = chunk.find(piece, cursor)
+        if found < 0:  # the splitter changed the text: keep the rest of the line as one sentence
+            spans.append((block.start + cursor, block.end))
+            return spans
+        spans.append((block.start + found, block.start + found + len(piece)))
+        cursor = found + len(piece)
+    if chunk[cursor:].strip():
+        spans.append((block.start + cursor, block.end))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _vi_sentences(chunk: str) -> list[str]:
+    from underthesea import sent_tokenize
+
+    return [s.strip() for s in sent_tokenize(chunk) if s.strip()]
+
+
+def _zh_sentences(chunk: str) -> list[str]:
+    pieces, last = [], 0
+    for m in _ZH_SENTENCE_END.finditer(chunk):
+        pieces.append(chunk[last : m.end()].strip())
+        last = m.end()
+    pieces.append(chunk[last:].strip())
+    return [p for p in pieces if p]
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    clauses, last = [], start
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        if m.start() > last:
+            clauses.append((last, m.start()))
+        last = m.end()
+    if end > last:
+        clauses.append((last, end))
+    return clauses or [(start, end)]
+
+
+# --- tokenizers and the spaCy Doc -------------------------------------------------------------
+
+
+def tokenize(text: str, lang: str) -> list[tuple[int, int]]:
+    """Character spans of the words of `text`, from underthesea (vi) or jieba (zh)."""
+    return _vi_tokens(text) if lang == "vi" else _zh_tokens(text)
+
+
+def _vi_tokens(text: str) -> list[tuple[int, int]]:
+    from underthesea import word_tokenize
+
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            # use_token_normalize=False keeps the original spelling, so tokens are substrings.
+            cursor = 0
+            for token in word_tokenize(line, use_token_normalize=False):
+                found = line.find(token, cursor)
+                if found < 0:
+                    continue
+                spans.append((pos + found, pos + found + len(token)))
+                cursor = found + len(token)
+        pos += len(line)
+    return spans
+
+
+@cache
+def jieba_tokenizer():  # noqa: ANN201 - jieba.Tokenizer
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    cache_dir = os.environ.get("EXTRACTOR_CACHE_DIR")
+    if cache_dir:  # keep jieba's dictionary cache out of /tmp when asked (tests do)
+        os.makedirs(cache_dir, exist_ok=True)
+        tokenizer.tmp_dir = cache_dir
+    jieba.setLogLevel(60)
+    tokenizer.initialize()
+    return tokenizer
+
+
+def _zh_tokens(text: str) -> list[tuple[int, int]]:
+    return [(start, end) for _word, start, end in jieba_tokenizer().tokenize(text) if not _word.isspace()]
+
+
+@cache
+def _blank_pipeline(lang: str):  # noqa: ANN201 - spacy.Language
+    import spacy
+
+    if lang == "vi":
+        return spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    return spacy.blank("zh")
+
+
+def build_spacy_doc(text: str, lang: str):  # noqa: ANN201 - spacy.tokens.Doc
+    """A Doc whose tokens are the language tokenizer's words and whose text is exactly `text`."""
+    from spacy.tokens import Doc
+
+    nlp = _blank_pipeline(lang)
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+    for start, end in tokenize(text, lang):
+        if start < pos:
+            continue
+        gap = text[pos:start]
+        if gap:
+            if words and gap == " ":
+                spaces[-1] = True
+            else:  # other gaps (newlines, punctuation the tokenizer skipped) become tokens of their own
+                words.append(gap)
+                spaces.append(False)
+        words.append(text[start:end])
+        spaces.append(False)
+        pos = end
+    if pos < len(text):
+        words.append(text[pos:])
+        spaces.append(False)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    assert doc.text == text, "spaCy Doc must reproduce the article text exactly"
+    return doc
+
+
+@register_example_checker("furniture")
+def check_example(lang: str, example: dict) -> None:
+    text = str(example["text"])
+    block = _blocks(text, lang)[0]
+    expected = example["expect"]
+    if expected is None:
+        assert block.furniture is None, f"{text!r} marked furniture: {block.furniture}"
+    elif expected == "section":
+        assert block.furniture == "related-articles heading", f"{text!r}: {block.furniture}"
+    else:
+        assert block.furniture, f"{text!r} not marked furniture"

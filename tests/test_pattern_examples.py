@@ -1,0 +1,24 @@
+"""One test per example of every rule file under patterns/: positives and negatives alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import patterns
+
+CASES = [
+    pytest.param(lang, dim, i, id=f"{lang}/{dim}#{i}")
+    for lang, dim in patterns.all_pattern_files()
+    for i in range(len(patterns.load(lang, dim).examples))
+]
+
+
+def test_every_rule_file_has_examples() -> None:
+    for lang, dim in patterns.all_pattern_files():
+        assert patterns.load(lang, dim).examples, f"patterns/{lang}/{dim}.yaml has no examples"
+
+
+@pytest.mark.parametrize(("lang", "dimension", "index"), CASES)
+def test_pattern_example(lang: str, dimension: str, index: int) -> None:
+    example = patterns.load(lang, dimension).examples[index]
+    patterns.example_checker(dimension)(lang, example)
