@@ -1,0 +1,883 @@
+"""Fact checks (extractor.checks) on small synthetic outcomes.jsonl / articles.jsonl written to tmp dirs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor.checks import add_arguments, format_summary, load_reference, run, run_checks
+from extractor.checks.model import Figure, Interval, QualifierReading, fmt
+from extractor.checks.reference import REFERENCE_PATH, Reference
+
+# ---------------------------------------------------------------- record builders
+
+
+def m(
+    metric: str, value: float, qualifier: str = "exact", text: str | None = None, start: int = 0, **extra: Any
+):
+    """One metric object as `extract run` writes it."""
+    text = text or f"{value:g}"
+    record = {"metric": metric, "value": value, "qualifier": qualifier, "text": text, "start": start}
+    record.update({"end": start + len(text), "low": None, "high": None, "unit": ""})
+    record.update(extra)
+    return record
+
+
+def o(
+    oid: str,
+    *metrics: dict[str, Any],
+    article: str = "a1",
+    lang: str = "vi",
+    kind: str = "total",
+    status: str = "actual",
+    period: tuple[str, str] | None = ("2024-01-01", "2024-12-31"),
+    province: str | None = "Hà Nội",
+    district: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """One outcome record; `oid` is suffixed to the article id as the pipeline does."""
+    record = {
+        "id": f"{article}:{oid}",
+        "article_id": article,
+        "lang": lang,
+        "kind": kind,
+        "name": None,
+        "organizer": None,
+        "status": status,
+        "period": {
+            "start": period and period[0],
+            "end": period and period[1],
+            "text": None,
+            "granularity": None,
+        },
+        "location": {
+            "name": district or province,
+            "province": province,
+            "district": district,
+            "level": "district" if district else ("province" if province else "national"),
+            "country": {"vi": "VN", "zh": "CN"}[lang],
+        },
+        "metrics": list(metrics),
+        "evidence": {"text": "", "start": 0, "end": 0},
+        "partial": False,
+        "parent_id": None,
+    }
+    record.update(extra)
+    return record
+
+
+def write_out(
+    tmp: Path, outcomes: list[dict[str, Any]], articles: list[dict[str, Any]] | None = None
+) -> Path:
+    tmp.mkdir(parents=True, exist_ok=True)
+    (tmp / "outcomes.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in outcomes))
+    if articles is not None:
+        (tmp / "articles.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in articles)
+        )
+    return tmp
+
+
+def checks_of(tmp: Path, outcomes: list[dict[str, Any]], kind: str, **kwargs: Any) -> list[dict[str, Any]]:
+    return [c for c in run_checks(write_out(tmp, outcomes, kwargs.get("articles"))) if c["check"] == kind]
+
+
+def verdicts(checks: list[dict[str, Any]]) -> list[str]:
+    return [c["verdict"] for c in checks]
+
+
+def by_explanation(checks: list[dict[str, Any]]) -> str:
+    return " | ".join(c["explanation"] for c in checks)
+
+
+HY = {"article": "003_5c398355415ae7bd", "province": "Hưng Yên", "period": ("2024-01-01", "2024-06-30")}
+HY_DRIVES = [
+    ("2024-04-09", 263),
+    ("2024-04-11", 119),
+    ("2024-04-24", 560),
+    ("2024-05-23", 143),
+    ("2024-05-27", 180),
+]
+
+
+def hung_yen(
+    total: dict[str, Any], parent: bool = True, partial: bool = False, drives=HY_DRIVES
+) -> list[dict]:
+    """The Hưng Yên seed: a half-year total and its five drives (each a day)."""
+    outcomes = [o("o1", total, m("achievement_pct", 105, text="105%", start=160), kind="campaign", **HY)]
+    for i, (day, units) in enumerate(drives, start=2):
+        extra = {"parent_id": f"{HY['article']}:o1"} if parent else {}
+        args = {**HY, "period": (day, day)}
+        drive = m("blood_units", units, text=f"{units} đơn vị máu", start=300 + 50 * i)
+        outcomes.append(o(f"o{i}", drive, kind="drive", partial=partial, **extra, **args))
+    return outcomes
+
+
+# ---------------------------------------------------------------- sum of parts
+
+SUM_CASES = [
+    # (case, total metric, parent_id set, partial list, drives, expected verdict, words in the explanation)
+    (
+        "parts match 1.265",
+        m("blood_units", 1265, text="1.265 đơn vị máu"),
+        True,
+        False,
+        HY_DRIVES,
+        "consistent",
+        "263 + 119 + 560 + 143 + 180 = 1,265 units, matching the stated total of 1,265",
+    ),
+    (
+        "no parent_id: the one enclosing total",
+        m("blood_units", 1265),
+        False,
+        False,
+        HY_DRIVES,
+        "consistent",
+        "= 1,265 units",
+    ),
+    (
+        "against hơn 1.300",
+        m("blood_units", 1300, "over", "hơn 1.300 đơn vị máu"),
+        True,
+        False,
+        HY_DRIVES,
+        "inconsistent",
+        "but the stated total of more than 1,300 units",
+    ),
+    (
+        "one drive short",
+        m("blood_units", 1265),
+        True,
+        False,
+        HY_DRIVES[:4],
+        "inconsistent",
+        "differs by at least 180",
+    ),
+    (
+        "partial list below total",
+        m("blood_units", 3792, "over", "hơn 3.792"),
+        True,
+        True,
+        HY_DRIVES,
+        "consistent",
+        "The list is incomplete",
+    ),
+    (
+        "partial list above total",
+        m("blood_units", 1000),
+        True,
+        True,
+        HY_DRIVES,
+        "inconsistent",
+        "already exceed the stated total of 1,000 units",
+    ),
+    (
+        "about a total",
+        m("blood_units", 1300, "about", "khoảng 1.300"),
+        True,
+        False,
+        HY_DRIVES,
+        "consistent",
+        "matching the stated total of about 1,300",
+    ),
+    (
+        "total in donors, parts in units",
+        m("donors", 1265),
+        True,
+        False,
+        HY_DRIVES,
+        "unverifiable",
+        "nothing to add up",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "total,parent,partial,drives,verdict,words", [c[1:] for c in SUM_CASES], ids=[c[0] for c in SUM_CASES]
+)
+def test_sum_of_parts(tmp_path, total, parent, partial, drives, verdict, words):
+    checks = checks_of(tmp_path, hung_yen(total, parent, partial, drives), "sum_of_parts")
+    assert verdicts(checks) == [verdict]
+    assert words in checks[0]["explanation"]
+
+
+def test_sum_of_parts_lists_every_figure_with_its_span(tmp_path):
+    (check,) = checks_of(tmp_path, hung_yen(m("blood_units", 1265, start=130)), "sum_of_parts")
+    roles = [(f["role"], f["value"]) for f in check["figures"]]
+    assert roles == [("total", 1265)] + [("part", units) for _, units in HY_DRIVES]
+    assert check["figures"][1]["outcome_id"] == "003_5c398355415ae7bd:o2"
+    assert check["figures"][1]["span"] == [400, 414]  # "263 đơn vị máu"
+    assert check["computed"]["value"] == 1265 and check["computed"]["expression"].startswith("263 + 119")
+
+
+def test_drive_outside_the_total_period_is_not_a_part(tmp_path):
+    outcomes = hung_yen(m("blood_units", 1265), parent=False, drives=HY_DRIVES + [("2024-07-15", 99)])
+    (check,) = checks_of(tmp_path, outcomes, "sum_of_parts")
+    assert check["verdict"] == "consistent" and len(check["figures"]) == 6
+
+
+# ---------------------------------------------------------------- percent of base
+
+BTL = {"article": "001_5b485a6e8377cf1a", "province": "Hà Nội", "district": "Bắc Từ Liêm"}
+Y2021 = ("2021-01-01", "2021-12-31")
+ACHIEVED = o(
+    "o1",
+    m("blood_units", 3792, "over", "hơn 3.792", 10),
+    m("achievement_pct", 172.9, text="172.9%", start=40),
+    period=Y2021,
+    **BTL,
+)
+
+
+def target(oid: str, value: float, article: str = BTL["article"]) -> dict[str, Any]:
+    return o(
+        oid, m("blood_units", value, start=900), status="target", period=Y2021, **{**BTL, "article": article}
+    )
+
+
+PERCENT_CASES = [
+    (
+        "implied target only",
+        [ACHIEVED],
+        ["unverifiable"],
+        "implies a target of about 2,193 units (3,792 ÷ 1.729)",
+    ),
+    ("target in the same article", [ACHIEVED, target("o2", 2193)], ["consistent"], "= 172.9%, matching"),
+    (
+        "target that does not fit",
+        [ACHIEVED, target("o2", 3000)],
+        ["inconsistent"],
+        "= 126.4%, not the stated 172.9%",
+    ),
+    (
+        "target elsewhere in the corpus",
+        [ACHIEVED, target("o1", 2200, "other")],
+        ["consistent"],
+        "matching the target of 2,200 units stated in article other",
+    ),
+    (
+        "target elsewhere that does not fit",
+        [ACHIEVED, target("o1", 1500, "other")],
+        ["inconsistent"],
+        "against the target",
+    ),
+    (
+        "planned figure over a quota",
+        [
+            o(
+                "o5",
+                m("blood_units", 4000, start=100),
+                m("achievement_pct", 182, text="182%", start=150),
+                status="target",
+                period=("2022-01-01", "2022-12-31"),
+                **BTL,
+            )
+        ],
+        ["unverifiable"],
+        "implies a quota of about 2,198 units (4,000 ÷ 1.82)",
+    ),
+    (
+        "percentage alone",
+        [o("o1", m("achievement_pct", 105, text="105%"), **HY)],
+        ["unverifiable"],
+        "without the figure",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "outcomes,expected,words", [c[1:] for c in PERCENT_CASES], ids=[c[0] for c in PERCENT_CASES]
+)
+def test_percent_of_base(tmp_path, outcomes, expected, words):
+    checks = checks_of(tmp_path, outcomes, "percent_of_base")
+    assert verdicts(checks) == expected
+    assert words in by_explanation(checks)
+
+
+def test_percent_check_reports_implied_target_as_computed_value(tmp_path):
+    (check,) = checks_of(tmp_path, [ACHIEVED], "percent_of_base")
+    assert round(check["computed"]["value"]) == 2193
+    assert [f["role"] for f in check["figures"]] == ["percentage", "achieved"]
+
+
+# ---------------------------------------------------------------- ratios
+
+LUOHE = {
+    "article": "004_ae2947304a8dbaaf",
+    "lang": "zh",
+    "province": "河南省",
+    "district": "郾城区",
+    "period": ("2023-12-11", "2023-12-31"),
+}
+VN = {"province": "Hà Nội", "period": ("2024-04-07", "2024-04-07")}
+
+RATIO_CASES = [
+    # (case, check kind, metrics, place, verdict, words)
+    (
+        "12万 ml from 302 donors",
+        "ml_per_donor",
+        [m("donors", 302, text="302人"), m("volume_ml", 120000, text="12万毫升")],
+        LUOHE,
+        "consistent",
+        "120,000 ÷ 302 = 397 ml per donor, within the 200–400 expected",
+    ),
+    (
+        "too much per donor in China",
+        "ml_per_donor",
+        [m("donors", 302), m("volume_ml", 140000)],
+        LUOHE,
+        "implausible",
+        "above the 200–400 expected",
+    ),
+    (
+        "420 ml fits Vietnam",
+        "ml_per_donor",
+        [m("donors", 100), m("volume_ml", 42000)],
+        VN,
+        "consistent",
+        "within the 250–450 expected",
+    ),
+    (
+        "too little per donor",
+        "ml_per_donor",
+        [m("donors", 100), m("volume_ml", 10000)],
+        VN,
+        "implausible",
+        "below the 250–450",
+    ),
+    (
+        "qualifier straddles the range",
+        "ml_per_donor",
+        [m("donors", 100), m("volume_ml", 46000, "about")],
+        VN,
+        "unverifiable",
+        "though the qualifiers allow",
+    ),
+    (
+        "participants standing in for donors",
+        "ml_per_donor",
+        [m("participants", 1000), m("volume_ml", 120000)],
+        LUOHE,
+        "unverifiable",
+        "not every participant donated",
+    ),
+    (
+        "a unit per donor",
+        "units_per_donor",
+        [m("donors", 480), m("blood_units", 480)],
+        VN,
+        "consistent",
+        "1 units per donor, within the 1–4",
+    ),
+    (
+        "five units per donor",
+        "units_per_donor",
+        [m("donors", 300), m("blood_units", 1500)],
+        VN,
+        "implausible",
+        "above the 1–4",
+    ),
+    (
+        "about as many units as donors",
+        "units_per_donor",
+        [m("donors", 100), m("blood_units", 95, "about")],
+        VN,
+        "unverifiable",
+        "qualifiers allow",
+    ),
+    (
+        "fewer donors than registrations",
+        "donors_vs_registrations",
+        [m("donors", 480), m("registrations", 520)],
+        VN,
+        "consistent",
+        "is normal",
+    ),
+    (
+        "more donors than registrations",
+        "donors_vs_registrations",
+        [m("donors", 600), m("registrations", 520)],
+        VN,
+        "implausible",
+        "80 more donors than registrations",
+    ),
+    (
+        "qualifiers leave it open",
+        "donors_vs_registrations",
+        [m("donors", 500, "over"), m("registrations", 520, "about")],
+        VN,
+        "unverifiable",
+        "leave it open",
+    ),
+    (
+        "more donors than participants",
+        "donors_vs_participants",
+        [m("donors", 2000), m("participants", 1500)],
+        VN,
+        "implausible",
+        "more donors than participants",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "kind,metrics,place,verdict,words", [c[1:] for c in RATIO_CASES], ids=[c[0] for c in RATIO_CASES]
+)
+def test_ratios(tmp_path, kind, metrics, place, verdict, words):
+    checks = checks_of(tmp_path, [o("o1", *metrics, **place)], kind)
+    assert verdicts(checks) == [verdict]
+    assert words in checks[0]["explanation"]
+
+
+def test_ratio_without_a_range_for_the_country_is_unverifiable(tmp_path):
+    outcome = o("o1", m("donors", 302), m("volume_ml", 120000), **LUOHE)
+    outcome["location"]["country"] = "TH"
+    (check,) = checks_of(tmp_path, [outcome], "ml_per_donor")
+    assert check["verdict"] == "unverifiable" and "no plausible range" in check["explanation"]
+
+
+# ---------------------------------------------------------------- scale
+
+HN_2023 = {"article": "000_7fb14042fa70a105", "province": "Hà Nội", "period": ("2023-04-24", "2023-09-08")}
+NATIONAL_2024 = o(
+    "o1", m("blood_units", 1747920, "over", "hơn 1.747.920"), article="002_c55f19dc2bc87339", province=None
+)
+
+SCALE_CASES = [
+    # (case, check kind, outcome, verdict, words)
+    (
+        "a province's half-year",
+        "national_share",
+        o("o1", m("blood_units", 1265), **HY),
+        "consistent",
+        "1,265 units in Hưng Yên (2024-01-01 to 2024-06-30) ÷ more than 1,747,920 units for the whole",
+    ),
+    (
+        "most of the country's blood",
+        "national_share",
+        o("o2", m("blood_units", 1635000), **HN_2023),
+        "implausible",
+        "no 2023 total in the reference table, so 2024's) = 93.5%",
+    ),
+    (
+        "no national total that year",
+        "national_share",
+        o("o1", m("blood_units", 3792), period=Y2021, **BTL),
+        "unverifiable",
+        "No national total of 2021",
+    ),
+    (
+        "a fifth of Hà Nội",
+        "population_rate",
+        o("o2", m("blood_units", 1635000), **HN_2023),
+        "implausible",
+        "÷ 8,053,663 residents (Hà Nội, 2019 census) = 20.3%",
+    ),
+    ("the whole country", "population_rate", NATIONAL_2024, "consistent", "÷ 96,208,984 residents"),
+    (
+        "a district against its province",
+        "population_rate",
+        o("o1", m("donors", 302), **LUOHE),
+        "consistent",
+        "河南省's, a loose bound",
+    ),
+    (
+        "no population for the place",
+        "population_rate",
+        o("o1", m("blood_units", 1265), **HY),
+        "unverifiable",
+        "No population for Hưng Yên",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "kind,outcome,verdict,words", [c[1:] for c in SCALE_CASES], ids=[c[0] for c in SCALE_CASES]
+)
+def test_scale(tmp_path, kind, outcome, verdict, words):
+    checks = checks_of(tmp_path, [outcome], kind)
+    assert verdicts(checks) == [verdict]
+    assert words in checks[0]["explanation"]
+
+
+def test_scale_check_names_its_reference_source(tmp_path):
+    (check,) = checks_of(tmp_path, [o("o2", m("blood_units", 1635000), **HN_2023)], "national_share")
+    assert check["reference"]["source"] == "corpus article 002_c55f19dc2bc87339 (Nhân Dân, Jan 2025)"
+    assert check["reference"]["year"] == 2024
+
+
+def test_national_figures_get_no_national_share_check(tmp_path):
+    assert checks_of(tmp_path, [NATIONAL_2024], "national_share") == []
+
+
+def test_without_reference_data_scale_is_unverifiable_never_consistent(tmp_path):
+    out = write_out(
+        tmp_path, [o("o2", m("blood_units", 1635000), **HN_2023), o("o1", m("blood_units", 10), **HY)]
+    )
+    checks = run_checks(out, reference=Reference(figures=[], thresholds=load_reference().thresholds))
+    scale = [c for c in checks if c["check"] in ("national_share", "population_rate")]
+    assert len(scale) == 4 and set(verdicts(scale)) == {"unverifiable"}
+
+
+# ---------------------------------------------------------------- duplicates
+
+HN = {"article": "000_7fb14042fa70a105", "province": "Hà Nội"}
+
+DUPLICATE_CASES = [
+    # (case, outcomes, verdicts, words)
+    (
+        "1.635.000 staff and 1.635.000 units",
+        [
+            o("o1", m("participants", 1635000, text="1.635.000 cán bộ"), **HN),
+            o("o2", m("blood_units", 1635000, text="1.635.000 đơn vị máu", start=900), **HN),
+        ],
+        ["implausible"],
+        'The same number, 1,635,000, is given as participants ("1.635.000 cán bộ") and as units',
+    ),
+    (
+        "round numbers may coincide",
+        [o("o1", m("participants", 1000), m("blood_units", 1000, start=50), **HN)],
+        ["unverifiable"],
+        "a round number like this can coincide",
+    ),
+    (
+        "different numbers",
+        [o("o1", m("participants", 1500), m("blood_units", 1265, start=50), **HN)],
+        ["consistent"],
+        "No number among the article's 2 figures",
+    ),
+    (
+        "one figure repeated for the same quantity",
+        [o("o1", m("blood_units", 4000), **HN), o("o2", m("blood_units", 4000, start=500), **HN)],
+        ["consistent"],
+        "No number",
+    ),
+    (
+        "small numbers are ignored",
+        [o("o1", m("donors", 50), m("blood_units", 50, start=9), **HN)],
+        ["consistent"],
+        "No number",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "outcomes,expected,words", [c[1:] for c in DUPLICATE_CASES], ids=[c[0] for c in DUPLICATE_CASES]
+)
+def test_duplicates(tmp_path, outcomes, expected, words):
+    checks = checks_of(tmp_path, outcomes, "duplicate_number")
+    assert verdicts(checks) == expected
+    assert words in checks[0]["explanation"]
+
+
+def test_duplicates_also_read_figures_outside_outcomes(tmp_path):
+    article = {
+        "id": HN["article"],
+        "lang": "vi",
+        "text": "",
+        "figures": [
+            {
+                **m("participants", 1635000, text="1.635.000 cán bộ", start=10),
+                "status": "actual",
+                "outcome_id": None,
+            }
+        ],
+    }
+    outcomes = [o("o2", m("blood_units", 1635000, start=900), **HN)]
+    checks = checks_of(tmp_path, outcomes, "duplicate_number", articles=[article])
+    assert verdicts(checks) == ["implausible"]
+
+
+# ---------------------------------------------------------------- across articles
+
+
+def report(article: str, *metrics: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return o("o1", *metrics, **{**HY, "article": article, **extra})
+
+
+ACROSS_CASES = [
+    (
+        "same figure twice",
+        [report("a", m("blood_units", 1265)), report("b", m("blood_units", 1265))],
+        ["consistent"],
+        "the two agree",
+    ),
+    (
+        "qualified figures that overlap",
+        [report("a", m("blood_units", 1265)), report("b", m("blood_units", 1200, "over"))],
+        ["consistent"],
+        "more than 1,200 units",
+    ),
+    (
+        "different values",
+        [report("a", m("blood_units", 1265)), report("b", m("blood_units", 1300, "over", "hơn 1.300"))],
+        ["inconsistent"],
+        'article a gives 1,265 units ("1265") and article b gives more than 1,300 units ("hơn 1.300")',
+    ),
+    (
+        "different organisers",
+        [
+            report("a", m("blood_units", 1265), organizer="Ban Quản lý các KCN"),
+            report("b", m("blood_units", 2400), organizer="Hội Chữ thập đỏ tỉnh"),
+        ],
+        ["unverifiable"],
+        "different organisers",
+    ),
+    (
+        "different named events",
+        [
+            report("a", m("blood_units", 100), name="Giọt hồng"),
+            report("b", m("blood_units", 200), name="Hành trình đỏ"),
+        ],
+        [],
+        "",
+    ),
+    (
+        "different periods",
+        [
+            report("a", m("blood_units", 1265)),
+            report("b", m("blood_units", 2400), period=("2024-01-01", "2024-12-31")),
+        ],
+        [],
+        "",
+    ),
+    (
+        "target against actual",
+        [report("a", m("blood_units", 1265)), report("b", m("blood_units", 1200), status="target")],
+        [],
+        "",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "outcomes,expected,words", [c[1:] for c in ACROSS_CASES], ids=[c[0] for c in ACROSS_CASES]
+)
+def test_across_articles(tmp_path, outcomes, expected, words):
+    checks = checks_of(tmp_path, outcomes, "across_articles")
+    assert verdicts(checks) == expected
+    assert words in by_explanation(checks)
+    for check in checks:
+        assert check["article_ids"] == ["a", "b"] and [f["article_id"] for f in check["figures"]] == [
+            "a",
+            "b",
+        ]
+
+
+# ---------------------------------------------------------------- reading figures
+
+
+@pytest.mark.parametrize(
+    "qualifier,value,text,low,high",
+    [
+        ("exact", 1265, "1.265", 1265, 1265),
+        ("about", 1000, "khoảng 1.000", 900, 1100),
+        ("over", 1300, "hơn 1.300", 1300, 1560),
+        ("at_least", 1300, "ít nhất 1.300", 1300, 1560),
+        ("under", 500, "dưới 500", 400, 500),
+        ("at_most", 500, "tối đa 500", 400, 500),
+        ("exact", 120000, "12万毫升", 115000, 125000),
+        ("exact", 1850000, "1,85 triệu", 1845000, 1855000),
+    ],
+)
+def test_qualifier_reading(qualifier, value, text, low, high):
+    figure = Figure("blood_units", value, qualifier, text, 0, 1, "", "a", None, None)
+    interval = figure.interval(QualifierReading(0.10, 0.20))
+    assert interval.low == pytest.approx(low) and interval.high == pytest.approx(high)
+
+
+def test_more_than_excludes_the_number_itself():
+    figure = Figure("blood_units", 1300, "over", "hơn 1.300", 0, 1, "", "a", None, None)
+    assert figure.interval(QualifierReading()).low > 1300
+
+
+def test_stated_range_wins_over_qualifier():
+    figure = Figure("donors", 250, "about", "200–300", 0, 1, "", "a", None, None, low=200, high=300)
+    assert figure.interval(QualifierReading()) == Interval(200, 300)
+
+
+@pytest.mark.parametrize(
+    "number,text",
+    [(1265, "1,265"), (1635000, "1,635,000"), (396.69, "397"), (1.729, "1.7"), (0.0812, "0.0812")],
+)
+def test_fmt(number, text):
+    assert fmt(number) == text
+
+
+# ---------------------------------------------------------------- reference table
+
+
+def test_every_reference_figure_names_a_source():
+    reference = load_reference()
+    assert reference.figures
+    corpus_dir = Path(__file__).resolve().parent.parent / "corpus"
+    for figure in reference.figures:
+        assert figure.source and figure.note and figure.value > 0 and figure.year > 1900
+        if figure.source_article_id:
+            assert figure.source.startswith(f"corpus article {figure.source_article_id}")
+            assert list(corpus_dir.glob(f"{figure.source_article_id}*")), figure.source_article_id
+        else:
+            assert "census" in figure.source.casefold() or "report" in figure.source.casefold()
+
+
+def test_thresholds_carry_their_reasons():
+    thresholds = load_reference().thresholds
+    assert thresholds["ratios"]["ml_per_donor"] == {
+        **thresholds["ratios"]["ml_per_donor"],
+        "VN": [250, 450],
+        "CN": [200, 400],
+    }
+    for block in ("ratios", "scale", "qualifiers", "duplicates"):
+        text = json.dumps(thresholds[block], ensure_ascii=False)
+        assert "reason" in text, block
+
+
+def test_a_reference_figure_without_source_is_refused(tmp_path):
+    path = tmp_path / "ref.yaml"
+    path.write_text(
+        "figures:\n  - {id: x, quantity: population, value: 1, unit: people, year: 2020, place: X, "
+        "country: VN, note: n}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="lacks source"):
+        load_reference(path)
+
+
+def test_reference_path_is_the_shipped_data_file():
+    assert REFERENCE_PATH.name == "reference.yaml" and REFERENCE_PATH.parent.name == "data"
+
+
+# ---------------------------------------------------------------- the seeds, end to end
+
+
+def seed_outcomes() -> list[dict[str, Any]]:
+    """What `extract run` should write for the seed corpus's checkable claims (hand-made)."""
+    hanoi = {**HN, "organizer": "Sở Y tế Hà Nội"}
+    return [
+        o(
+            "o1",
+            m("participants", 1635000, text="1.635.000 cán bộ", start=520),
+            period=("2023-01-01", "2023-12-31"),
+            **hanoi,
+        ),
+        o(
+            "o2",
+            m("blood_units", 1635000, text="1.635.000 đơn vị máu", start=1480),
+            period=HN_2023["period"],
+            **hanoi,
+        ),
+        ACHIEVED,
+        NATIONAL_2024,
+        *hung_yen(m("blood_units", 1265, text="1.265 đơn vị máu", start=130)),
+        o(
+            "o1",
+            m("donors", 302, text="302人", start=900),
+            m("volume_ml", 120000, text="12万毫升", start=912),
+            **LUOHE,
+        ),
+    ]
+
+
+def test_seed_claims(tmp_path):
+    checks = run_checks(write_out(tmp_path, seed_outcomes()))
+    found = {(c["article_id"][:3], c["check"]): c for c in checks}
+    assert found[("003", "sum_of_parts")]["verdict"] == "consistent"
+    assert found[("000", "national_share")]["verdict"] == "implausible"
+    assert found[("000", "population_rate")]["verdict"] == "implausible"
+    assert found[("000", "duplicate_number")]["verdict"] == "implausible"
+    assert found[("004", "ml_per_donor")]["verdict"] == "consistent"
+    assert "397 ml per donor" in found[("004", "ml_per_donor")]["explanation"]
+    assert "2,193" in found[("001", "percent_of_base")]["explanation"]
+
+
+# ---------------------------------------------------------------- records, file, summary, command
+
+REQUIRED_FIELDS = {"id", "article_id", "check", "verdict", "figures", "computed", "tolerance", "explanation"}
+FIGURE_FIELDS = {"role", "metric", "value", "qualifier", "text", "article_id", "outcome_id", "span"}
+
+
+def test_records_carry_figures_computation_tolerance_and_explanation(tmp_path):
+    checks = run_checks(write_out(tmp_path, seed_outcomes()))
+    assert len({c["id"] for c in checks}) == len(checks)
+    for check in checks:
+        assert REQUIRED_FIELDS <= set(check), check["check"]
+        assert check["verdict"] in ("consistent", "inconsistent", "implausible", "unverifiable")
+        assert not check["explanation"][0].islower() and check["explanation"].endswith(".")
+        assert check["tolerance"] and "quantity" in check["computed"]
+        for figure in check["figures"]:
+            assert FIGURE_FIELDS <= set(figure)
+
+
+def test_checks_jsonl_is_written_whole(tmp_path):
+    out = write_out(tmp_path, seed_outcomes())
+    (out / "checks.jsonl").write_text("stale\n")
+    checks = run_checks(out)
+    lines = (out / "checks.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == checks
+    assert sorted(p.name for p in out.iterdir()) == ["checks.jsonl", "outcomes.jsonl"]  # no temp file left
+    assert run_checks(out) == checks  # stable ids and order
+
+
+def test_summary_lists_worst_first_with_the_arithmetic(tmp_path):
+    outcomes = seed_outcomes() + [report("b", m("blood_units", 1300, "over", "hơn 1.300"))]
+    summary = format_summary(run_checks(write_out(tmp_path, outcomes)))
+    assert re.match(
+        r"\d+ checks on 6 articles: 1 inconsistent, 3 implausible, \d+ unverifiable, \d+ consistent", summary
+    )
+    blocks = ("\nINCONSISTENT (", "\nIMPLAUSIBLE (", "\nUNVERIFIABLE (", "\nCONSISTENT (")
+    positions = [summary.index(block) for block in blocks]
+    assert positions == sorted(positions)
+    assert "263 + 119 + 560 + 143 + 180 = 1,265" in summary
+    assert '"1.635.000 đơn vị máu" (blood_units, 000_7fb14042fa70a105:o2, chars 1480–1500)' in summary
+
+
+def test_summary_folds_repeated_unflagged_checks():
+    checks = [
+        {
+            "id": f"a:population_rate:{i}",
+            "article_id": "a",
+            "check": "population_rate",
+            "verdict": "consistent",
+            "figures": [],
+            "tolerance": "",
+            "explanation": f"Fine {i}.",
+        }
+        for i in range(5)
+    ]
+    summary = format_summary(checks)
+    assert "Fine 0." in summary and "Fine 1." in summary and "Fine 2." not in summary
+    assert "… and 3 more population_rate checks on a" in summary
+
+
+def test_summary_of_nothing():
+    assert format_summary([]) == "No checks: no figures to compare."
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="extract check")
+    add_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def test_command_prints_summary_and_writes_checks(tmp_path, capsys):
+    out = write_out(tmp_path, seed_outcomes())
+    assert run(parse([str(out)])) == 0
+    printed = capsys.readouterr().out
+    assert printed.splitlines()[0].endswith("consistent.") and "IMPLAUSIBLE" in printed
+    assert (out / "checks.jsonl").exists()
+
+
+def test_command_without_outcomes_exits_2(tmp_path, capsys):
+    assert run(parse([str(tmp_path)])) == 2
+    assert "no outcomes.jsonl" in capsys.readouterr().err
+    assert not (tmp_path / "checks.jsonl").exists()
+
+
+def test_empty_outcomes_give_no_checks(tmp_path):
+    assert run_checks(write_out(tmp_path, [])) == []
+    assert (tmp_path / "checks.jsonl").read_text() == ""
