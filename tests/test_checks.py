@@ -593,6 +593,22 @@ def test_duplicates_also_read_figures_outside_outcomes(tmp_path):
     assert verdicts(checks) == ["implausible"]
 
 
+def test_one_span_labelled_twice_is_not_a_duplicate(tmp_path):
+    figure = m("participants", 1635000, text="1.635.000 cán bộ", start=10)
+    article = {
+        "id": HN["article"],
+        "figures": [{**figure, "metric": "donors", "status": "actual", "outcome_id": None}],
+    }
+    checks = checks_of(tmp_path, [o("o1", figure, **HN)], "duplicate_number", articles=[article])
+    assert checks == []  # a single figure: nothing to compare
+
+
+def test_scale_explanation_marks_targets(tmp_path):
+    outcome = o("o1", m("blood_units", 4000), status="target", period=("2022-01-01", "2022-12-31"), **BTL)
+    (check,) = checks_of(tmp_path, [outcome], "population_rate")
+    assert check["explanation"].startswith("A target of 4,000 units in Bắc Từ Liêm, Hà Nội")
+
+
 # ---------------------------------------------------------------- across articles
 
 

@@ -29,13 +29,14 @@ def significant_digits(value: float) -> int:
 
 
 def article_figures(article_id: str, outcomes: list[Outcome], article: dict[str, Any] | None) -> list[Figure]:
-    """Count figures of one article, each span once: the article's own list, then the outcomes'."""
-    raw = [Figure.from_record(m, article_id, None, None) for m in (article or {}).get("figures") or []]
-    raw += [f for o in outcomes for f in o.figures]
-    seen: set[tuple[Any, ...]] = set()
+    """Count figures of one article, each span once: the outcomes' first, then the article's other figures."""
+    raw = [f for o in outcomes for f in o.figures]
+    raw += [Figure.from_record(m, article_id, None, None) for m in (article or {}).get("figures") or []]
+    seen: set[Any] = set()
     figures = []
     for figure in raw:
-        key = (figure.start, figure.end, figure.metric) if figure.start is not None else id(figure)
+        # One span is one number, however the two lists label it.
+        key = (figure.start, figure.end) if figure.start is not None else id(figure)
         if figure.metric in COUNT_METRICS and key not in seen:
             seen.add(key)
             figures.append(figure)

@@ -165,11 +165,15 @@ class Figure:
         """'more than 1,300 units', '172.9%'."""
         return self.number() if self.metric.endswith("_pct") else f"{self.number()} {self.noun}"
 
+    def labelled(self) -> str:
+        """The phrase, marked when it is a target rather than an achieved figure."""
+        return f"a target of {self.phrase()}" if self.status == "target" else self.phrase()
+
     def as_record(self, role: str) -> dict[str, Any]:
         return {
             "role": role,
             "metric": self.metric,
-            "value": self.value,
+            "value": int(self.value) if self.value == int(self.value) else self.value,
             "qualifier": self.qualifier,
             "text": self.text,
             "article_id": self.article_id,

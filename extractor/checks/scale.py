@@ -63,7 +63,7 @@ def _no_reference(
     check: str, outcome: Outcome, figure: Figure, missing: str, tolerance: str
 ) -> dict[str, Any]:
     explanation = (
-        f"No {missing} is in the reference table, so {figure.phrase()} in {outcome.place_label} "
+        f"No {missing} is in the reference table, so {figure.labelled()} in {outcome.place_label} "
         "cannot be set against it."
     )
     nothing = computed("share", float("nan"))
@@ -99,7 +99,7 @@ def national_share_check(outcome: Outcome, figure: Figure, reference: Reference)
         ceiling,
     )
     explanation = (
-        f"{figure.phrase()} in {outcome.place_label} ({outcome.period_label}) ÷ {whole} for the "
+        f"{figure.labelled()} in {outcome.place_label} ({outcome.period_label}) ÷ {whole} for the "
         f"whole country in {national.year} ({short_source(national)}{stand_in}) "
         f"= {fmt_pct(share)}: {comment}."
     )
@@ -131,7 +131,7 @@ def population_rate_check(outcome: Outcome, figure: Figure, reference: Reference
         ceiling,
     )
     explanation = (
-        f"{figure.phrase()} in {outcome.place_label} ({outcome.period_label}) ÷ {fmt(population.value)} "
+        f"{figure.labelled()} in {outcome.place_label} ({outcome.period_label}) ÷ {fmt(population.value)} "
         f"residents ({whose}, {short_source(population)}) = {fmt_pct(share)}: {comment}."
     )
     calc = computed("share of population", share, expression=f"{fmt(figure.value)} ÷ {fmt(population.value)}")
