@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from extractor.checks import add_arguments, format_summary, load_reference, run, run_checks
-from extractor.checks.model import Figure, Interval, QualifierReading, fmt
+from extractor.checks.model import Figure, Interval, QualifierReading, fmt, rounding_half_step
 from extractor.checks.reference import REFERENCE_PATH, Reference
 
 # ---------------------------------------------------------------- record builders
@@ -897,3 +897,11 @@ def test_command_without_outcomes_exits_2(tmp_path, capsys):
 def test_empty_outcomes_give_no_checks(tmp_path):
     assert run_checks(write_out(tmp_path, [])) == []
     assert (tmp_path / "checks.jsonl").read_text() == ""
+
+
+@pytest.mark.parametrize(
+    "value,text,half",
+    [(120000, "12万毫升", 5000), (1850000, "1,85 triệu", 5000), (1265, "1.265", 0), (1200, "tỷ lệ 1.200", 0)],
+)
+def test_rounding_of_scale_words(value, text, half):
+    assert rounding_half_step(value, text) == half

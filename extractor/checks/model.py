@@ -35,12 +35,13 @@ QUALIFIER_WORDS = {
 LANG_COUNTRY = {"vi": "VN", "zh": "CN"}
 
 # Scale words make a figure a rounded one ("1,85 triệu", "12万"): see reference.yaml, scale_word_reason.
-_SCALE_WORDS = re.compile(r"triệu|nghìn|ngàn|tỷ|tỉ|vạn|万|千|亿|million|thousand", re.IGNORECASE)
+# The word must follow a digit: "tỷ lệ" (rate) is not "tỷ" (billion).
+_SCALE_WORDS = re.compile(r"\d\s*(?:triệu|nghìn|ngàn|tỷ|tỉ|vạn|万|千|亿|million|thousand)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Interval:
-    """The values a stated figure allows, low..high (both finite, low <= high)."""
+    """The values a stated figure allows, low..high (low <= high; a quotient by a zero bound is inf)."""
 
     low: float
     high: float
@@ -73,7 +74,7 @@ def describe_reading(reading: QualifierReading) -> str:
     """The qualifier tolerance in words, for the `tolerance` field of a check."""
     about, open_ = round(reading.about_relative * 100), reading.open_headroom
     return (
-        f"exact figures exact (rounded to their last digit when written with a scale word); "
+        f"figures as stated (rounded to their last digit when written with a scale word); "
         f"'about X' ±{about}%; 'more than X' above X up to {1 + open_:g}·X; 'under X' {1 - open_:g}·X to X"
     )
 
