@@ -5,3 +5,4 @@ import extractor.numbers  # noqa: F401
 import extractor.textdoc  # noqa: F401
 import extractor.figures  # noqa: F401
 import extractor.dates  # noqa: F401
+import extractor.places  # noqa: F401

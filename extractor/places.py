@@ -1,0 +1,376 @@
+"""Places: administrative units from real gazetteers, named sites, and words pointing back to them.
+
+Vietnam: vietnamadminunits' data files, both layouts (63 provinces with districts and wards before
+the 2025 merger, 34 provinces with wards after it). China: cpca's adcode table (province, city,
+county). Candidates are found with an Aho-Corasick automaton over the article, then kept only where
+they sit on word boundaries (Vietnamese letters; jieba tokens for Chinese), and homonyms are resolved
+against the other places of the same article, never by the first gazetteer hit.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import ahocorasick
+import regex
+
+from extractor import patterns
+from extractor.patterns import register_example_checker
+from extractor.textdoc import TextDoc, segment
+
+LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "district": 3, "ward": 4, "town": 4, "site": 5}
+COUNTRY = {"vi": "VN", "zh": "CN"}
+
+
+@dataclass
+class Unit:
+    """One administrative unit of a gazetteer."""
+
+    name: str  # official short name ("Hà Nội", "郾城区")
+    level: str  # province | city | district | ward
+    province: str
+    city: str | None = None
+    district: str | None = None
+    layout: str = ""
+
+
+@dataclass
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    name: str
+    level: str
+    province: str | None
+    country: str | None
+    district: str | None = None
+    city: str | None = None
+    anaphor: bool = False
+    candidates: list[Unit] = field(default_factory=list, repr=False)
+
+    @property
+    def rank(self) -> int:
+        return LEVEL_RANK.get(self.level, 0)
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "text": self.text, "start": self.start, "end": self.end,
+            "province": self.province, "district": self.district, "level": self.level, "country": self.country,
+        }
+
+
+# --- gazetteers --------------------------------------------------------------------------------
+
+
+@dataclass
+class Gazetteer:
+    automaton: Any
+    by_key: dict[str, list[tuple[Unit, bool]]]  # key -> (unit, typed?) ; typed keys carry their type word
+
+
+def _vn_data(name: str) -> dict:
+    with resources.files("vietnamadminunits").joinpath(f"data/{name}").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _vn_units() -> list[tuple[Unit, str]]:
+    """(unit, its type word) for every Vietnamese unit, legacy layout first."""
+    units: list[tuple[Unit, str]] = []
+    legacy = _vn_data("parser_legacy.json")
+    for pkey, prov in legacy["DICT_PROVINCE"].items():
+        short = prov["provinceShort"]
+        units.append((Unit(short, "province", short, layout="legacy"), prov["province"].split(" " + short)[0]))
+        for dist in legacy["DICT_PROVINCE_DISTRICT"].get(pkey, {}).values():
+            units.append((Unit(dist["districtShort"], "district", short, district=dist["districtShort"],
+                               layout="legacy"), dist["districtType"]))
+        for dkey, wards in legacy["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"].get(pkey, {}).items():
+            dist = legacy["DICT_PROVINCE_DISTRICT"].get(pkey, {}).get(dkey, {})
+            for ward in wards.values():
+                units.append((Unit(ward["wardShort"], "ward", short, district=dist.get("districtShort"),
+                                   layout="legacy"), ward["wardType"]))
+    modern = _vn_data("parser_from_2025.json")
+    for pkey, prov in modern["DICT_PROVINCE"].items():
+        short = prov["provinceShort"]
+        units.append((Unit(short, "province", short, layout="2025"), prov["province"].split(" " + short)[0]))
+        for ward in modern["DICT_PROVINCE_WARD_NO_ACCENTED"].get(pkey, {}).values():
+            units.append((Unit(ward["wardShort"], "ward", short, layout="2025"), ward["wardType"]))
+    return units
+
+
+@cache
+def vn_gazetteer() -> Gazetteer:
+    pf = patterns.load("vi", "places")
+    type_words: dict[str, list[str]] = pf.data["type_words"]
+    by_key: dict[str, list[tuple[Unit, bool]]] = defaultdict(list)
+    bare_count: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    units = _vn_units()
+    for unit, _type in units:
+        if not isinstance(unit.name, str) or not unit.name.strip():
+            continue  # a few legacy wards have no short name in the data
+        for word in type_words.get(unit.level, []):
+            _add(by_key, f"{word} {unit.name}".lower(), unit, True)
+            if word.endswith("."):
+                _add(by_key, f"{word}{unit.name}".lower(), unit, True)
+        if unit.level in ("province", "district"):
+            bare_count[unit.name.lower()].add((unit.level, unit.province))
+    for unit, _type in units:  # bare names: provinces, and districts named nowhere else
+        if not isinstance(unit.name, str) or not unit.name.strip():
+            continue
+        key = unit.name.lower()
+        if unit.level == "province" or (unit.level == "district" and len(bare_count[key]) == 1
+                                        and len(unit.name.split()) >= 2):
+            _add(by_key, key, unit, False)
+    for alias, province in pf.data.get("aliases", {}).items():
+        _add(by_key, alias.lower(), Unit(province, "province", province, layout="alias"), True)
+    return Gazetteer(_automaton(by_key), by_key)
+
+
+def _add(by_key: dict[str, list[tuple[Unit, bool]]], key: str, unit: Unit, typed: bool) -> None:
+    if all(existing is not unit for existing, _ in by_key[key]):
+        by_key[key].append((unit, typed))
+
+
+def _automaton(keys: dict[str, Any]) -> Any:
+    automaton = ahocorasick.Automaton()
+    for key in keys:
+        automaton.add_word(key, key)
+    automaton.make_automaton()
+    return automaton
+
+
+_CN_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "地区",
+                "省", "市", "区", "县", "盟", "旗")
+
+
+@cache
+def cn_gazetteer() -> Gazetteer:
+    rows = []
+    with resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as f:
+        rows = [(r["adcode"], r["name"]) for r in csv.DictReader(f)]
+    names = {code[:6]: name for code, name in rows}
+    by_key: dict[str, list[tuple[Unit, bool]]] = defaultdict(list)
+    for code, name in rows:
+        code = code[:6]
+        province = names.get(code[:2] + "0000", name)
+        city = names.get(code[:4] + "00") if code[2:4] != "00" else None
+        if code[2:] == "0000":
+            unit = Unit(name, "province", province, layout="cpca")
+        elif code[4:] == "00":
+            unit = Unit(name, "city", province, city=name, layout="cpca")
+        else:
+            unit = Unit(name, "district", province, city=city or province, district=name, layout="cpca")
+        _add(by_key, name, unit, True)
+        short = _cn_short(name)
+        if short and len(short) >= 2:
+            _add(by_key, short, unit, False)
+    return Gazetteer(_automaton(by_key), by_key)
+
+
+def _cn_short(name: str) -> str | None:
+    for suffix in _CN_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None
+
+
+# --- finding places ----------------------------------------------------------------------------
+
+
+@dataclass
+class _PlaceRules:
+    sites: list[regex.Pattern[str]]
+    site_levels: list[str]
+    anaphora: list[tuple[str, regex.Pattern[str]]]
+    partner: regex.Pattern[str]
+    known_sites: dict[str, str]
+
+
+@cache
+def place_rules(lang: str) -> _PlaceRules:
+    pf = patterns.load(lang, "places")
+    compiled = pf.compiled_rules()
+    return _PlaceRules(
+        sites=[rx for _, rx in compiled],
+        site_levels=["town" if rule["name"] == "town" else "site" for rule, _ in compiled],
+        anaphora=[(a["level"], pf.compile(a["pattern"])) for a in pf.data.get("anaphora", [])],
+        partner=pf.compile(pf.data["partner_cues"]),
+        known_sites=dict(pf.data.get("known_sites") or {}),
+    )
+
+
+def find_places(tdoc: TextDoc) -> list[PlaceMention]:
+    """Every place mention of the article's sentences, in reading order, provinces resolved."""
+    spans = [(s.start, s.end) for s in tdoc.sentences]
+    admin = [m for start, end in spans for m in _admin_mentions(tdoc, start, end)]
+    _resolve_homonyms(admin)
+    sites = [m for start, end in spans for m in _site_mentions(tdoc, start, end, admin)]
+    mentions = _drop_inside(admin, sites) + sites
+    anaphors = [m for start, end in spans for m in _anaphor_mentions(tdoc, start, end)]
+    mentions = _drop_overlapping(mentions, anaphors)
+    mentions.sort(key=lambda m: m.start)
+    return _resolve_anaphors(mentions, tdoc.lang)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
+    lang, text = tdoc.lang, tdoc.text
+    gaz = vn_gazetteer() if lang == "vi" else cn_gazetteer()
+    chunk = text[start:end]
+    hay = chunk.lower() if lang == "vi" else chunk
+    if len(hay) != len(chunk):
+        hay = chunk
+    hits: list[tuple[int, int, str]] = []
+    for last, key in gaz.automaton.iter(hay):
+        s, e = last - len(key) + 1, last + 1
+        if lang == "vi":
+            if (s > 0 and _is_word_char(chunk[s - 1])) or (e < len(chunk) and _is_word_char(chunk[e])):
+                continue
+            if not any(typed for _, typed in gaz.by_key[key]) and not chunk[s].isupper():
+                continue  # a bare name counts only when written as a proper noun
+        elif not tdoc.is_word_aligned(start + s, start + e):
+            continue
+        hits.append((s, e, key))
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    kept: list[tuple[int, int, str]] = []
+    for hit in hits:
+        if all(hit[1] <= k[0] or k[1] <= hit[0] for k in kept):
+            kept.append(hit)
+    mentions = []
+    for s, e, key in sorted(kept):
+        units = [u for u, _ in gaz.by_key[key]]
+        first = units[0]
+        mentions.append(PlaceMention(
+            start + s, start + e, text[start + s : start + e], first.name, first.level, first.province,
+            COUNTRY[lang], district=first.district, city=first.city, candidates=units,
+        ))
+    return mentions
+
+
+def _resolve_homonyms(mentions: list[PlaceMention]) -> None:
+    """Pick, for an ambiguous name, the unit whose province (or city) the article names elsewhere."""
+    provinces = defaultdict(int)
+    cities = defaultdict(int)
+    for m in mentions:
+        if len({u.province for u in m.candidates}) == 1:
+            provinces[m.candidates[0].province] += 1
+            if m.candidates[0].city:
+                cities[m.candidates[0].city] += 1
+    for i, m in enumerate(mentions):
+        previous = mentions[i - 1] if i and mentions[i - 1].end == m.start else None
+        if len(m.candidates) > 1:
+            best = max(m.candidates, key=lambda u, p=previous: _homonym_score(u, p, provinces, cities))
+            m.name, m.level, m.province = best.name, best.level, best.province
+            m.district, m.city = best.district, best.city
+        if previous is not None and previous.province != m.province and previous.rank < m.rank:
+            # "许昌市东城区": a sub-area the gazetteer lists elsewhere only; it keeps its parent's province.
+            m.province, m.city = previous.province, previous.city
+
+
+def _homonym_score(u: Unit, previous: PlaceMention | None, provinces: dict[str, int],
+                   cities: dict[str, int]) -> tuple[int, int, int, int]:
+    adjacent = int(previous is not None and previous.province == u.province)
+    layout = int(u.layout in ("legacy", "cpca", "alias"))
+    return adjacent, cities.get(u.city or "", 0), provinces.get(u.province, 0), layout
+
+
+def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention]) -> list[PlaceMention]:
+    rules = place_rules(tdoc.lang)
+    text = tdoc.text
+    found: list[PlaceMention] = []
+    for name, province in rules.known_sites.items():
+        pos = text.find(name, start, end)
+        while pos >= 0:
+            found.append(PlaceMention(pos, pos + len(name), name, name, "site", province, COUNTRY[tdoc.lang]))
+            pos = text.find(name, pos + 1, end)
+    for rx, level in zip(rules.sites, rules.site_levels, strict=True):
+        for m in rx.finditer(text, start, end):
+            s, e = (m.start("name"), m.end("name")) if "name" in m.re.groupindex else (m.start(), m.end())
+            s, e = _trim(text, s, e)
+            if e - s < 2 or any(f.start <= s and e <= f.end for f in found):
+                continue
+            inner = [a for a in admin if s <= a.start and a.end <= e]
+            best = max(inner, key=lambda a: a.rank, default=None)
+            found.append(PlaceMention(
+                s, e, text[s:e], text[s:e], level, best.province if best else None, COUNTRY[tdoc.lang],
+                district=best.district if best else None, city=best.city if best else None,
+            ))
+    found.sort(key=lambda f: (-(f.end - f.start), f.start))
+    kept: list[PlaceMention] = []
+    for f in found:
+        if all(f.end <= k.start or k.end <= f.start for k in kept):
+            kept.append(f)
+    return kept
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while e > s and text[e - 1] in " ,.;:-–":
+        e -= 1
+    return s, e
+
+
+def _anaphor_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
+    found = []
+    for level, rx in place_rules(tdoc.lang).anaphora:
+        for m in rx.finditer(tdoc.text, start, end):
+            country = COUNTRY[tdoc.lang]
+            found.append(PlaceMention(m.start(), m.end(), m.group(), m.group(), level, None, country, anaphor=True))
+    return found
+
+
+def _drop_inside(admin: list[PlaceMention], sites: list[PlaceMention]) -> list[PlaceMention]:
+    return [a for a in admin if not any(s.start <= a.start and a.end <= s.end for s in sites)]
+
+
+def _drop_overlapping(mentions: list[PlaceMention], anaphors: list[PlaceMention]) -> list[PlaceMention]:
+    kept = [a for a in anaphors if not any(m.start < a.end and a.start < m.end for m in mentions)]
+    return mentions + kept
+
+
+def _resolve_anaphors(mentions: list[PlaceMention], lang: str) -> list[PlaceMention]:
+    """"toàn quận", "全市": the last place of that level named before; dropped when there is none."""
+    last: dict[str, PlaceMention] = {}
+    resolved: list[PlaceMention] = []
+    for m in mentions:
+        if not m.anaphor:
+            for level in ("province", "city", "district"):
+                if m.level == level or (level == "province" and m.province and m.level != "national"):
+                    last[level] = m if m.level == level else last.get(level, _province_of(m))
+            resolved.append(m)
+            continue
+        if m.level == "national":
+            resolved.append(replace(m, name="toàn quốc" if lang == "vi" else "全国", province=None))
+            continue
+        antecedent = last.get(m.level) or (last.get("district") if m.level == "city" else None)
+        if m.level == "city" and antecedent is None:
+            antecedent = last.get("province")
+        if antecedent is None:
+            continue
+        resolved.append(replace(
+            m, name=antecedent.name, province=antecedent.province, district=antecedent.district,
+            city=antecedent.city, level=antecedent.level,
+        ))
+    return resolved
+
+
+def _province_of(m: PlaceMention) -> PlaceMention:
+    return replace(m, name=m.province or m.name, level="province", district=None)
+
+
+@register_example_checker("places")
+def check_example(lang: str, example: dict) -> None:
+    text = str(example["text"])
+    got = find_places(segment(text, lang))
+    expected = example["expect"]
+    assert len(got) == len(expected), f"{text!r}: got {[(m.name, m.level, m.province) for m in got]}"
+    for mention, exp in zip(got, expected, strict=True):
+        for key, want in exp.items():
+            assert getattr(mention, key) == want, f"{text!r}: {key} {getattr(mention, key)!r} != {want!r}"
