@@ -6,3 +6,4 @@ import extractor.textdoc  # noqa: F401
 import extractor.figures  # noqa: F401
 import extractor.dates  # noqa: F401
 import extractor.places  # noqa: F401
+import extractor.fetch.topic  # noqa: F401
