@@ -7,3 +7,4 @@ import extractor.figures  # noqa: F401
 import extractor.dates  # noqa: F401
 import extractor.places  # noqa: F401
 import extractor.fetch.topic  # noqa: F401
+import extractor.outcomes  # noqa: F401

@@ -52,6 +52,7 @@ class PlaceMention:
     district: str | None = None
     city: str | None = None
     anaphor: bool = False
+    sentence: int = -1
     candidates: list[Unit] = field(default_factory=list, repr=False)
 
     @property
@@ -214,7 +215,11 @@ def find_places(tdoc: TextDoc) -> list[PlaceMention]:
     anaphors = [m for start, end in spans for m in _anaphor_mentions(tdoc, start, end)]
     mentions = _drop_overlapping(mentions, anaphors)
     mentions.sort(key=lambda m: m.start)
-    return _resolve_anaphors(mentions, tdoc.lang)
+    resolved = _resolve_anaphors(mentions, tdoc.lang)
+    for m in resolved:
+        sentence = tdoc.sentence_at(m.start)
+        m.sentence = sentence.index if sentence else -1
+    return resolved
 
 
 def _is_word_char(ch: str) -> bool:
@@ -236,7 +241,7 @@ def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
                 continue
             if not any(typed for _, typed in gaz.by_key[key]) and not chunk[s].isupper():
                 continue  # a bare name counts only when written as a proper noun
-        elif not tdoc.is_word_aligned(start + s, start + e):
+        elif not _zh_hit_aligned(tdoc, start + s, start + e, any(t for _, t in gaz.by_key[key])):
             continue
         hits.append((s, e, key))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
@@ -253,6 +258,14 @@ def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
             COUNTRY[lang], district=first.district, city=first.city, candidates=units,
         ))
     return mentions
+
+
+def _zh_hit_aligned(tdoc: TextDoc, s: int, e: int, full_name: bool) -> bool:
+    """A short name ("厦门") must be whole jieba words; a full name ("郾城区") need only start on one,
+    since jieba glues a suffix to the next word ("郾城/区孟庙/镇")."""
+    if full_name:
+        return s in tdoc.token_starts
+    return tdoc.is_word_aligned(s, e)
 
 
 def _resolve_homonyms(mentions: list[PlaceMention]) -> None:

@@ -56,6 +56,10 @@ class TextDoc:
     def spacy_doc(self):  # noqa: ANN201 - spacy.tokens.Doc, imported lazily
         return build_spacy_doc(self.text, self.lang)
 
+    @cached_property
+    def token_starts(self) -> set[int]:
+        return {token.idx for token in self.spacy_doc}
+
     def sentence_at(self, pos: int) -> Sentence | None:
         for sentence in self.sentences:
             if sentence.start <= pos < sentence.end:

@@ -33,6 +33,7 @@ QUALIFIER_WORDS = {
 }
 
 LANG_COUNTRY = {"vi": "VN", "zh": "CN"}
+COUNTRY_NAMES = {"VN": "Việt Nam", "CN": "China"}
 
 # Scale words make a figure a rounded one ("1,85 triệu", "12万"): see reference.yaml, scale_word_reason.
 # The word must follow a digit: "tỷ lệ" (rate) is not "tỷ" (billion).
@@ -285,9 +286,9 @@ class Outcome:
         parts = [p for p in (loc.get("district"), loc.get("province")) if p]
         if parts:
             return ", ".join(parts)
-        return loc.get("name") or {"VN": "Việt Nam", "CN": "China"}.get(
-            self.country or "", "the whole country"
-        )
+        if self.place.is_national:  # "toàn quốc", "全国": say which country
+            return COUNTRY_NAMES.get(self.country or "", "the whole country")
+        return str(loc.get("name") or "an unnamed place")
 
     @property
     def period_key(self) -> tuple[str, str] | None:
@@ -297,8 +298,8 @@ class Outcome:
     @property
     def period_label(self) -> str:
         key = self.period_key
-        if self.period.get("text"):
-            return str(self.period["text"])
+        if (self.period.get("text") or "").strip():
+            return str(self.period["text"]).strip()
         if key:
             return key[0] if key[0] == key[1] else f"{key[0]} to {key[1]}"
         return "an unstated period"

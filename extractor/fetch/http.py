@@ -81,7 +81,7 @@ class PoliteClient:
     policy: Policy
     clock: Clock = field(default_factory=RealClock)
     session: requests.Session = field(default_factory=requests.Session)
-    requested: list[str] = field(default_factory=list)  # every URL actually sent, in order
+    log: list[tuple[float, str]] = field(default_factory=list)  # (clock time, URL) of every request sent
     _robots: dict[str, Robots] = field(default_factory=dict)
     _last_request: dict[str, float] = field(default_factory=dict)
 
@@ -161,7 +161,7 @@ class PoliteClient:
 
     def _send(self, url: str, headers: dict[str, str]) -> Response:
         self._wait_for_host(url)
-        self.requested.append(url)
+        self.log.append((self.clock.now(), url))
         request_headers = {"User-Agent": self.policy.user_agent, "Accept": "text/html,application/xhtml+xml,"
                            "application/xml;q=0.9,*/*;q=0.5", **headers}
         with self.session.get(url, headers=request_headers, timeout=self.policy.timeout,

@@ -1,0 +1,68 @@
+"""One article through every stage: language, segmentation, figures, dates, places, outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractor.corpus import Article
+from extractor.dates import find_dates, parse_published
+from extractor.figures import find_figures
+from extractor.language import SUPPORTED, detect_language
+from extractor.outcomes import build_outcomes, outcome_record
+from extractor.places import find_places
+from extractor.textdoc import segment
+
+
+class SkippedArticle(Exception):
+    """The article is not in a language we read; the message says why."""
+
+
+@dataclass
+class ArticleResult:
+    article: dict[str, Any]
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def process_article(article: Article, lang: str | None = None) -> ArticleResult:
+    lang = lang or _declared_language(article) or _detected_language(article.text)
+    published = parse_published(article.published)
+    tdoc = segment(article.text, lang)
+    figures = find_figures(tdoc)
+    dates = find_dates(tdoc, published)
+    places = find_places(tdoc)
+    outcomes = build_outcomes(tdoc, figures, dates, places, article.id)
+    outcome_records = [outcome_record(tdoc, o, article.id) for o in outcomes]
+    owner = {id(f): o.id for o in outcomes for f in o.figures}
+    figure_records = [
+        {**f.as_record(), "outcome_id": owner.get(id(f))} for f in figures
+    ]
+    record = {
+        "id": article.id, "path": article.path, "lang": lang, "title": article.title, "url": article.url,
+        "published": published.isoformat() if published else None, "source": article.source,
+        "encoding": article.encoding, "text": article.text, "figures": figure_records,
+        "dates": [d.as_record() for d in dates], "places": [p.as_record() for p in places],
+        "furniture": [
+            {"start": b.start, "end": b.end, "reason": b.furniture} for b in tdoc.blocks if b.furniture
+        ],
+    }
+    return ArticleResult(record, outcome_records)
+
+
+def _declared_language(article: Article) -> str | None:
+    declared = (article.lang or "").lower()[:2]
+    return declared if declared in SUPPORTED else None
+
+
+def _detected_language(text: str) -> str:
+    guess = detect_language(text)
+    if guess.lang is None:
+        raise SkippedArticle(guess.reason)
+    return guess.lang
+
+
+def extract_text(text: str, lang: str | None = None, published: str | None = None,
+                 article_id: str = "t", title: str | None = None) -> ArticleResult:
+    """The pipeline on a string: for tests, notebooks and the spec tables."""
+    article = Article(id=article_id, path="<text>", text=text, title=title, published=published)
+    return process_article(article, lang)
