@@ -575,6 +575,14 @@ def test_duplicates(tmp_path, outcomes, expected, words):
     assert words in checks[0]["explanation"]
 
 
+@pytest.mark.parametrize("metric", ["donors", "registrations"])
+def test_one_unit_per_donor_is_not_a_duplicate(tmp_path, metric):
+    outcomes = [
+        o("o1", m(metric, 480), m("blood_units" if metric == "donors" else "donors", 480, start=20), **HN)
+    ]
+    assert verdicts(checks_of(tmp_path, outcomes, "duplicate_number")) == ["consistent"]
+
+
 def test_duplicates_also_read_figures_outside_outcomes(tmp_path):
     article = {
         "id": HN["article"],

@@ -21,6 +21,14 @@ from extractor.checks.model import (
 )
 from extractor.checks.reference import Reference
 
+# Quantities that are often rightly equal: one unit per donor, everyone registered donated.
+NATURALLY_EQUAL = {
+    frozenset({"donors", "blood_units"}),
+    frozenset({"donors", "registrations"}),
+    frozenset({"donors", "participants"}),
+    frozenset({"registrations", "participants"}),
+}
+
 
 def significant_digits(value: float) -> int:
     """1,635,000 -> 4; 1,000 -> 1; 12.5 -> 3."""
@@ -61,7 +69,7 @@ def _article_duplicates(article_id: str, figures: list[Figure], reference: Refer
     for figure in figures:
         if figure.value >= min_value:
             by_value[figure.value].setdefault(figure.metric, figure)
-    shared = {value: by_metric for value, by_metric in by_value.items() if len(by_metric) > 1}
+    shared = {value: by_metric for value, by_metric in by_value.items() if _suspicious(set(by_metric))}
     tolerance = f"numbers from {fmt(min_value)} up; below {min_digits} significant digits they may coincide"
     if not shared:
         if len(figures) < 2:
@@ -84,6 +92,10 @@ def _article_duplicates(article_id: str, figures: list[Figure], reference: Refer
         _duplicate(article_id, value, list(by_metric.values()), min_digits, tolerance)
         for value, by_metric in sorted(shared.items())
     ]
+
+
+def _suspicious(metrics: set[str]) -> bool:
+    return len(metrics) > 1 and frozenset(metrics) not in NATURALLY_EQUAL
 
 
 def _duplicate(

@@ -286,9 +286,9 @@ class Outcome:
         parts = [p for p in (loc.get("district"), loc.get("province")) if p]
         if parts:
             return ", ".join(parts)
-        if self.place.is_national:  # "toàn quốc", "全国": say which country
+        if loc.get("level") == "national" or not loc.get("name"):  # "toàn quốc", "全国": say which country
             return COUNTRY_NAMES.get(self.country or "", "the whole country")
-        return str(loc.get("name") or "an unnamed place")
+        return str(loc["name"])
 
     @property
     def period_key(self) -> tuple[str, str] | None:

@@ -43,13 +43,15 @@ def part_groups(corpus: Corpus) -> list[tuple[Outcome, list[Outcome]]]:
 
 
 def implicit_total(part: Outcome, article_outcomes: list[Outcome]) -> Outcome | None:
-    """The one total of the article whose period and area enclose this drive (None when not exactly one)."""
-    if part.kind != "drive" or part.parent_id:
+    """The one total of the article whose period and area enclose this drive or listed part
+    (partial: its sentence lists parts of something); None when not exactly one."""
+    if part.parent_id or not (part.kind == "drive" or part.partial):
         return None
     candidates = [
         total
         for total in article_outcomes
         if total.kind in TOTAL_KINDS
+        and not total.partial  # a listed part is not the total of its fellow parts
         and total.id != part.id
         and total.status == part.status
         and total.contains_period_of(part)
@@ -129,11 +131,11 @@ def _expression(figures: list[Figure]) -> str:
     return " + ".join(f.number() for f in figures)
 
 
-def _sum_text(figures: list[Figure], sum_interval: Interval) -> str:
+def _sum_text(figures: list[Figure], sum_interval: Interval, noun: str) -> str:
     point = fmt(sum(f.value for f in figures))
     if all(f.qualifier == "exact" for f in figures) and fmt_range(sum_interval) == point:
-        return point
-    return f"{point} (at most {fmt(sum_interval.high)} given the qualifiers)"
+        return f"{point} {noun}"
+    return f"{point} {noun} (up to {fmt(sum_interval.high)} given the qualifiers)"
 
 
 def _explain(
@@ -147,7 +149,7 @@ def _explain(
 ) -> str:
     noun = total_figure.noun
     what = "drives" if all(p.kind == "drive" for p in parts) else "parts"
-    arithmetic = f"{_expression(part_figures)} = {_sum_text(part_figures, sum_interval)} {noun}"
+    arithmetic = f"{_expression(part_figures)} = {_sum_text(part_figures, sum_interval, noun)}"
     stated = f"the stated total of {total_figure.phrase()}"
     if incomplete and ok:
         return (

@@ -40,14 +40,32 @@ def percent_interval(pct: Figure, reading: QualifierReading) -> Interval:
     return Interval(pct.value - step / 2, pct.value + step)
 
 
-def achieved_figure(outcome: Outcome, pct: Figure) -> Figure | None:
-    """The count the percentage is about: the nearest count figure of the same outcome."""
+def achieved_figure(outcome: Outcome, pct: Figure, corpus: Corpus) -> Figure | None:
+    """The count the percentage is about: the nearest count of the same outcome, else of a sibling outcome
+    (same article, place, period and status: the pipeline may split "4.000 đơn vị máu, vượt 182%")."""
     counts = [f for f in outcome.figures if f.metric in COUNT_METRICS]
+    if not counts:
+        counts = [
+            f for sibling in _siblings(outcome, corpus) for f in sibling.figures if f.metric in COUNT_METRICS
+        ]
     if not counts:
         return None
     if pct.start is None:
         return counts[0]
     return min(counts, key=lambda f: abs((f.start if f.start is not None else 10**9) - pct.start))
+
+
+def _siblings(outcome: Outcome, corpus: Corpus) -> list[Outcome]:
+    return [
+        other
+        for other in corpus.outcomes
+        if other.article_id == outcome.article_id
+        and other.id != outcome.id
+        and other.status == outcome.status
+        and other.place == outcome.place
+        and other.period_key is not None
+        and other.period_key == outcome.period_key
+    ]
 
 
 def stated_targets(outcome: Outcome, achieved: Figure, corpus: Corpus) -> list[Figure]:
@@ -70,7 +88,7 @@ def stated_targets(outcome: Outcome, achieved: Figure, corpus: Corpus) -> list[F
 def _checks_for(
     outcome: Outcome, pct: Figure, corpus: Corpus, reading: QualifierReading
 ) -> list[dict[str, Any]]:
-    achieved = achieved_figure(outcome, pct)
+    achieved = achieved_figure(outcome, pct, corpus)
     if achieved is None:
         return [_no_base(outcome, pct)]
     if outcome.status == "target":
