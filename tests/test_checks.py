@@ -221,6 +221,22 @@ def test_drive_outside_the_total_period_is_not_a_part(tmp_path):
     assert check["verdict"] == "consistent" and len(check["figures"]) == 6
 
 
+def test_listed_parts_without_parent_find_their_total(tmp_path):
+    """Bắc Từ Liêm: named events in an incomplete list ("như: ... và nhiều ngày hội"), no parent_id."""
+    listed = {"period": Y2021, "partial": True, **BTL}
+    outcomes = [
+        o("o1", m("blood_units", 3792, "over", "hơn 3.792"), **{**BTL, "period": Y2021}),
+        o("o2", m("blood_units", 504), kind="campaign", **listed),
+        o("o3", m("blood_units", 1126, "over"), kind="campaign", **listed),
+        o(
+            "o4", m("blood_units", 2000, "over"), **listed
+        ),  # "nhiều ngày hội ... trên 2.000": partial, so a part
+    ]
+    (check,) = checks_of(tmp_path, outcomes, "sum_of_parts")
+    assert check["verdict"] == "consistent" and check["computed"]["incomplete_list"]
+    assert "504 + more than 1,126 + more than 2,000 = 3,630 units" in check["explanation"]
+
+
 # ---------------------------------------------------------------- percent of base
 
 BTL = {"article": "001_5b485a6e8377cf1a", "province": "Hà Nội", "district": "Bắc Từ Liêm"}
@@ -280,6 +296,27 @@ PERCENT_CASES = [
         ],
         ["unverifiable"],
         "implies a quota of about 2,198 units (4,000 ÷ 1.82)",
+    ),
+    (
+        "percentage split from its figure",
+        [
+            o(
+                "o5",
+                m("blood_units", 4000, start=100),
+                status="target",
+                period=("2022-01-01", "2022-12-31"),
+                **BTL,
+            ),
+            o(
+                "o6",
+                m("achievement_pct", 182, text="182%", start=150),
+                status="target",
+                period=("2022-01-01", "2022-12-31"),
+                **BTL,
+            ),
+        ],
+        ["unverifiable"],
+        "4,000 units at 182% implies a quota",
     ),
     (
         "percentage alone",
@@ -913,3 +950,214 @@ def test_empty_outcomes_give_no_checks(tmp_path):
 )
 def test_rounding_of_scale_words(value, text, half):
     assert rounding_half_step(value, text) == half
+
+
+# ---------------------------------------------------------------- short passages through the real pipeline
+
+HY_H1 = "Trong 6 tháng đầu năm 2024, "
+DRIVES_600 = (
+    "\n\n- Đợt 1: Ngày 9/4/2024 tổ chức tại khu công nghiệp Phố Nối A thu được 263 đơn vị máu."
+    "\n\n- Đợt 2: Ngày 11/4/2024 tổ chức tại khu công nghiệp Thăng Long II thu được 119 đơn vị máu."
+    "\n\n- Đợt 3: Ngày 24/4/2024 tổ chức tại khu công nghiệp Thăng Long II thu được 218 đơn vị máu.\n"
+)
+DRIVES_TOTAL = (
+    HY_H1 + "Ban Chỉ đạo tỉnh Hưng Yên đã tổ chức được 03 Ngày hội hiến máu tình nguyện, {total}, cụ thể:"
+)
+BTL_2021 = (
+    "Đến cuối năm 2021, quận Bắc Từ Liêm đã tiếp nhận được hơn 3.792 đơn vị máu, "
+    "đạt 172.9% so với chỉ tiêu năm 2021.\n"
+)
+BTL_LIST = (
+    "Năm 2021, quận Bắc Từ Liêm tiếp nhận hơn 3.792 đơn vị máu. "
+    "Các hoạt động thu hút nhiều đơn vị tham gia như: Ngày hội “Mưa Cầu Vồng” tiếp nhận 504 đơn vị máu; "
+    "chiến dịch “Những giọt máu hồng” tiếp nhận hơn 1.126 đơn vị máu "
+    "và nhiều ngày hội hiến máu tại các phường tiếp nhận trên 2.000 đơn vị máu…\n"
+)
+LUOHE_ML = "2023年12月中下旬，郾城区孟庙镇、商桥镇等6个乡镇共组织302人参加献血，{volume}。\n"
+HANOI_2023 = (
+    "Năm 2023, Sở Y tế Hà Nội tổ chức hiến máu với sự tham gia của 1.635.000 cán bộ, nhân viên y tế.\n\n"
+    "Kết quả năm 2023 đã hiến thành công 1.635.000 đơn vị máu.\n"
+)
+HANOI_DAY = (
+    "Ngày 7/4/2024, tại Hà Nội có 520 người đăng ký hiến máu, {donors} người đã hiến máu thành công{units}.\n"
+)
+HY_TOTAL = HY_H1 + "{who}tỉnh Hưng Yên đã tiếp nhận {units} đơn vị máu.\n"
+
+PASSAGE_CASES = [
+    # (case, check kind, passages (lang, text), expected verdicts of that kind, words in the explanations)
+    (
+        "drives sum to the total",
+        "sum_of_parts",
+        [("vi", DRIVES_TOTAL.format(total="thu được 600 đơn vị máu") + DRIVES_600)],
+        ["consistent"],
+        "263 + 119 + 218 = 600 units, matching",
+    ),
+    (
+        "drives short of 'hơn 700'",
+        "sum_of_parts",
+        [("vi", DRIVES_TOTAL.format(total="thu được hơn 700 đơn vị máu") + DRIVES_600)],
+        ["inconsistent"],
+        "but the stated total of more than 700 units",
+    ),
+    (
+        "total in donors only",
+        "sum_of_parts",
+        [("vi", DRIVES_TOTAL.format(total="với 650 người hiến máu") + DRIVES_600)],
+        ["unverifiable"],
+        "nothing to add up",
+    ),
+    ("an incomplete list", "sum_of_parts", [("vi", BTL_LIST)], ["consistent"], "The list is incomplete"),
+    (
+        "172.9% implies a target",
+        "percent_of_base",
+        [("vi", BTL_2021)],
+        ["unverifiable"],
+        "implies a target of about 2,193 units",
+    ),
+    (
+        "the target stated elsewhere fits",
+        "percent_of_base",
+        [("vi", BTL_2021), ("vi", "Năm 2021, quận Bắc Từ Liêm phấn đấu tiếp nhận 2.200 đơn vị máu.\n")],
+        ["consistent"],
+        "matching the target of 2,200 units stated in article p1",
+    ),
+    (
+        "the target stated elsewhere does not",
+        "percent_of_base",
+        [("vi", BTL_2021), ("vi", "Năm 2021, quận Bắc Từ Liêm phấn đấu tiếp nhận 3.000 đơn vị máu.\n")],
+        ["inconsistent"],
+        "against the target of 3,000 units",
+    ),
+    (
+        "12万毫升 for 302 people",
+        "ml_per_donor",
+        [("zh", LUOHE_ML.format(volume="累计献血量达12万毫升"))],
+        ["consistent"],
+        "397 ml per donor",
+    ),
+    (
+        "30万毫升 for 302 people",
+        "ml_per_donor",
+        [("zh", LUOHE_ML.format(volume="累计献血量达30万毫升"))],
+        ["implausible"],
+        "993 ml per donor, above",
+    ),
+    (
+        "about 13万毫升 for 302 people",
+        "ml_per_donor",
+        [("zh", LUOHE_ML.format(volume="献血量约13万毫升"))],
+        ["unverifiable"],
+        "though the qualifiers allow",
+    ),
+    (
+        "fewer donors than registrations",
+        "donors_vs_registrations",
+        [("vi", HANOI_DAY.format(donors=480, units=""))],
+        ["consistent"],
+        "is normal",
+    ),
+    (
+        "more donors than registrations",
+        "donors_vs_registrations",
+        [("vi", HANOI_DAY.format(donors=600, units=""))],
+        ["implausible"],
+        "80 more donors than registrations",
+    ),
+    (
+        "a unit per donor",
+        "units_per_donor",
+        [("vi", HANOI_DAY.format(donors=480, units=", thu được 480 đơn vị máu"))],
+        ["consistent"],
+        "1 units per donor",
+    ),
+    (
+        "Hà Nội's 1.635.000 units against the country",
+        "national_share",
+        [("vi", HANOI_2023)],
+        ["implausible"],
+        "93.5%",
+    ),
+    (
+        "Hà Nội's 1.635.000 units against its people",
+        "population_rate",
+        [("vi", HANOI_2023)],
+        ["implausible"],
+        "20.3%",
+    ),
+    (
+        "1.635.000 twice",
+        "duplicate_number",
+        [("vi", HANOI_2023)],
+        ["implausible"],
+        "The same number, 1,635,000",
+    ),
+    (
+        "1.000 twice",
+        "duplicate_number",
+        [("vi", "Năm 2024, ngày hội tại Hà Nội thu hút 1.000 người tham gia, tiếp nhận 1.000 đơn vị máu.\n")],
+        ["unverifiable"],
+        "a round number",
+    ),
+    (
+        "480 donors, 480 units",
+        "duplicate_number",
+        [("vi", HANOI_DAY.format(donors=480, units=", thu được 480 đơn vị máu"))],
+        ["consistent"],
+        "No number",
+    ),
+    (
+        "a province's half-year",
+        "national_share",
+        [("vi", HY_TOTAL.format(who="", units="1.265"))],
+        ["consistent"],
+        "= 0.072%",
+    ),
+    (
+        "no population for Hưng Yên",
+        "population_rate",
+        [("vi", HY_TOTAL.format(who="", units="1.265"))],
+        ["unverifiable"],
+        "No population for Hưng Yên",
+    ),
+    (
+        "two articles agree",
+        "across_articles",
+        [("vi", HY_TOTAL.format(who="", units="1.265")), ("vi", HY_TOTAL.format(who="", units="1.265"))],
+        ["consistent"],
+        "the two agree",
+    ),
+    (
+        "two articles disagree",
+        "across_articles",
+        [("vi", HY_TOTAL.format(who="", units="1.265")), ("vi", HY_TOTAL.format(who="", units="hơn 1.300"))],
+        ["inconsistent"],
+        'article p0 gives 1,265 units ("1.265 đơn vị máu") and article p1 gives more than 1,300',
+    ),
+    (
+        "two organisers",
+        "across_articles",
+        [
+            ("vi", HY_TOTAL.format(who="Sở Y tế ", units="1.265")),
+            ("vi", HY_TOTAL.format(who="Công đoàn ", units="2.400")),
+        ],
+        ["unverifiable"],
+        "different organisers",
+    ),
+]
+
+
+def passage_checks(tmp: Path, passages: list[tuple[str, str]], kind: str) -> list[dict[str, Any]]:
+    from extractor.pipeline import extract_text  # the real pipeline, only for these tests
+
+    results = [extract_text(text, lang=lang, article_id=f"p{i}") for i, (lang, text) in enumerate(passages)]
+    outcomes = [record for result in results for record in result.outcomes]
+    return checks_of(tmp, outcomes, kind, articles=[result.article for result in results])
+
+
+@pytest.mark.parametrize(
+    "kind,passages,expected,words", [c[1:] for c in PASSAGE_CASES], ids=[c[0] for c in PASSAGE_CASES]
+)
+def test_passages_through_the_pipeline(tmp_path, kind, passages, expected, words):
+    checks = passage_checks(tmp_path, passages, kind)
+    assert verdicts(checks) == expected, by_explanation(checks)
+    assert words in by_explanation(checks)
