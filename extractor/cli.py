@@ -80,7 +80,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 _report_error(errors_out, item)
                 continue
             if item.id in seen_ids:
-                _report_error(errors_out, InputError(item.path, f"duplicate article id {item.id!r}; kept the first", item.id))
+                duplicate = f"duplicate article id {item.id!r}; kept the first"
+                _report_error(errors_out, InputError(item.path, duplicate, item.id))
                 continue
             seen_ids.add(item.id)
             try:

@@ -82,8 +82,9 @@ def _rules(lang: str) -> list[_Rule]:
 def find_dates(tdoc: TextDoc, published: dt.date | None) -> list[DateMention]:
     mentions: list[DateMention] = []
     for sentence in tdoc.sentences:
-        for mention in _sentence_matches(tdoc.text, sentence.start, sentence.end, tdoc.lang):
+        for mention in _sentence_matches(tdoc.match_text, sentence.start, sentence.end, tdoc.lang):
             mention.sentence, mention.block = sentence.index, sentence.block
+            mention.text = tdoc.text[mention.start : mention.end]  # rules read the folded text
             mentions.append(mention)
     _resolve_all(mentions, tdoc.lang, published)
     return mentions
@@ -209,7 +210,9 @@ def _period(kind: str, g: dict[str, str], data: dict, year: int,
         return dt.date(year, 3 * q - 2, 1), dt.date(year, 3 * q, _month_end(year, 3 * q))
     if kind == "half":
         half = int(data["halves"][g["half"].lower()])
-        return (dt.date(year, 1, 1), dt.date(year, 6, 30)) if half == 1 else (dt.date(year, 7, 1), dt.date(year, 12, 31))
+        if half == 1:
+            return dt.date(year, 1, 1), dt.date(year, 6, 30)
+        return dt.date(year, 7, 1), dt.date(year, 12, 31)
     if kind == "year":
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     if kind == "years":
