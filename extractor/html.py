@@ -294,7 +294,19 @@ def _host(url: str | None) -> str | None:
 def _source(soup: BeautifulSoup, ld: list[dict], url: str | None, sel: ArticleSelectors | None) -> str | None:
     publisher = _ld_value([o.get("publisher") for o in ld if isinstance(o.get("publisher"), dict)], "name")
     return (_meta(soup, "og:site_name", "SiteName", "application-name") or publisher
-            or (sel.source if sel else None) or _host(url))
+            or (sel.source if sel else None) or _title_site_name(soup) or _host(url))
+
+
+def _title_site_name(soup: BeautifulSoup) -> str | None:
+    """The outlet part of '<title>Headline - Outlet</title>' (or 'Outlet-标题'): the last part that
+    is not the headline."""
+    title = soup.title.get_text() if soup.title else ""
+    parts = [p.strip() for p in _TITLE_SPLIT.split(title) if p.strip()]
+    if len(parts) < 2:
+        return None
+    headline = max(parts, key=len)
+    others = [p for p in parts if p != headline and len(p) <= 40]
+    return others[-1] if others else None
 
 
 def _canonical(soup: BeautifulSoup, url: str | None) -> str | None:

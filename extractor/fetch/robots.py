@@ -34,8 +34,8 @@ class Robots:
         return cls(deny_all=True)
 
     def _group_for(self, agent: str) -> _Group | None:
-        token = agent.lower()
-        specific = [g for g in self.groups if any(a != "*" and a in token for a in g.agents)]
+        product = agent.lower().split("/", 1)[0].strip()  # "BadBot/1.0" -> "badbot"
+        specific = [g for g in self.groups if product in g.agents]
         if specific:
             return specific[0]
         return next((g for g in self.groups if "*" in g.agents), None)

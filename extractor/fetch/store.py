@@ -109,7 +109,8 @@ class Corpus:
         write_atomic(self.out / f"{article_id_}.html", raw)
         write_atomic(self.out / f"{article_id_}.meta.json",
                      (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-        write_atomic(self.out / f"{article_id_}.txt", (article.text + "\n").encode("utf-8"))
+        # Exactly parse_html's text: no trailing newline added.
+        write_atomic(self.out / f"{article_id_}.txt", article.text.encode("utf-8"))
         self.fingerprints[text_fingerprint(article.text)] = article_id_
 
     def save_state(self) -> None:
