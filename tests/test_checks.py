@@ -17,9 +17,7 @@ from extractor.checks.reference import REFERENCE_PATH, Reference
 # ---------------------------------------------------------------- record builders
 
 
-def m(
-    metric: str, value: float, qualifier: str = "exact", text: str | None = None, start: int = 0, **extra: Any
-):
+def m(metric: str, value: float, qualifier: str = "exact", text: str | None = None, start: int = 0, **extra: Any):
     """One metric object as `extract run` writes it."""
     text = text or f"{value:g}"
     record = {"metric": metric, "value": value, "qualifier": qualifier, "text": text, "start": start}
@@ -71,15 +69,11 @@ def o(
     return record
 
 
-def write_out(
-    tmp: Path, outcomes: list[dict[str, Any]], articles: list[dict[str, Any]] | None = None
-) -> Path:
+def write_out(tmp: Path, outcomes: list[dict[str, Any]], articles: list[dict[str, Any]] | None = None) -> Path:
     tmp.mkdir(parents=True, exist_ok=True)
     (tmp / "outcomes.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in outcomes))
     if articles is not None:
-        (tmp / "articles.jsonl").write_text(
-            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in articles)
-        )
+        (tmp / "articles.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in articles))
     return tmp
 
 
@@ -105,9 +99,7 @@ HY_DRIVES = [
 ]
 
 
-def hung_yen(
-    total: dict[str, Any], parent: bool = True, partial: bool = False, drives=HY_DRIVES
-) -> list[dict]:
+def hung_yen(total: dict[str, Any], parent: bool = True, partial: bool = False, drives=HY_DRIVES) -> list[dict]:
     """The Hưng Yên seed: a half-year total and its five drives (each a day)."""
     outcomes = [o("o1", total, m("achievement_pct", 105, text="105%", start=160), kind="campaign", **HY)]
     for i, (day, units) in enumerate(drives, start=2):
@@ -228,9 +220,7 @@ def test_listed_parts_without_parent_find_their_total(tmp_path):
         o("o1", m("blood_units", 3792, "over", "hơn 3.792"), **{**BTL, "period": Y2021}),
         o("o2", m("blood_units", 504), kind="campaign", **listed),
         o("o3", m("blood_units", 1126, "over"), kind="campaign", **listed),
-        o(
-            "o4", m("blood_units", 2000, "over"), **listed
-        ),  # "nhiều ngày hội ... trên 2.000": partial, so a part
+        o("o4", m("blood_units", 2000, "over"), **listed),  # "nhiều ngày hội ... trên 2.000": partial, so a part
     ]
     (check,) = checks_of(tmp_path, outcomes, "sum_of_parts")
     assert check["verdict"] == "consistent" and check["computed"]["incomplete_list"]
@@ -251,9 +241,7 @@ ACHIEVED = o(
 
 
 def target(oid: str, value: float, article: str = BTL["article"]) -> dict[str, Any]:
-    return o(
-        oid, m("blood_units", value, start=900), status="target", period=Y2021, **{**BTL, "article": article}
-    )
+    return o(oid, m("blood_units", value, start=900), status="target", period=Y2021, **{**BTL, "article": article})
 
 
 PERCENT_CASES = [
@@ -327,9 +315,7 @@ PERCENT_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    "outcomes,expected,words", [c[1:] for c in PERCENT_CASES], ids=[c[0] for c in PERCENT_CASES]
-)
+@pytest.mark.parametrize("outcomes,expected,words", [c[1:] for c in PERCENT_CASES], ids=[c[0] for c in PERCENT_CASES])
 def test_percent_of_base(tmp_path, outcomes, expected, words):
     checks = checks_of(tmp_path, outcomes, "percent_of_base")
     assert verdicts(checks) == expected
@@ -533,9 +519,7 @@ SCALE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    "kind,outcome,verdict,words", [c[1:] for c in SCALE_CASES], ids=[c[0] for c in SCALE_CASES]
-)
+@pytest.mark.parametrize("kind,outcome,verdict,words", [c[1:] for c in SCALE_CASES], ids=[c[0] for c in SCALE_CASES])
 def test_scale(tmp_path, kind, outcome, verdict, words):
     checks = checks_of(tmp_path, [outcome], kind)
     assert verdicts(checks) == [verdict]
@@ -553,9 +537,7 @@ def test_national_figures_get_no_national_share_check(tmp_path):
 
 
 def test_without_reference_data_scale_is_unverifiable_never_consistent(tmp_path):
-    out = write_out(
-        tmp_path, [o("o2", m("blood_units", 1635000), **HN_2023), o("o1", m("blood_units", 10), **HY)]
-    )
+    out = write_out(tmp_path, [o("o2", m("blood_units", 1635000), **HN_2023), o("o1", m("blood_units", 10), **HY)])
     checks = run_checks(out, reference=Reference(figures=[], thresholds=load_reference().thresholds))
     scale = [c for c in checks if c["check"] in ("national_share", "population_rate")]
     assert len(scale) == 4 and set(verdicts(scale)) == {"unverifiable"}
@@ -614,9 +596,7 @@ def test_duplicates(tmp_path, outcomes, expected, words):
 
 @pytest.mark.parametrize("metric", ["donors", "registrations"])
 def test_one_unit_per_donor_is_not_a_duplicate(tmp_path, metric):
-    outcomes = [
-        o("o1", m(metric, 480), m("blood_units" if metric == "donors" else "donors", 480, start=20), **HN)
-    ]
+    outcomes = [o("o1", m(metric, 480), m("blood_units" if metric == "donors" else "donors", 480, start=20), **HN)]
     assert verdicts(checks_of(tmp_path, outcomes, "duplicate_number")) == ["consistent"]
 
 
@@ -716,9 +696,7 @@ ACROSS_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    "outcomes,expected,words", [c[1:] for c in ACROSS_CASES], ids=[c[0] for c in ACROSS_CASES]
-)
+@pytest.mark.parametrize("outcomes,expected,words", [c[1:] for c in ACROSS_CASES], ids=[c[0] for c in ACROSS_CASES])
 def test_across_articles(tmp_path, outcomes, expected, words):
     checks = checks_of(tmp_path, outcomes, "across_articles")
     assert verdicts(checks) == expected
@@ -960,12 +938,9 @@ DRIVES_600 = (
     "\n\n- Đợt 2: Ngày 11/4/2024 tổ chức tại khu công nghiệp Thăng Long II thu được 119 đơn vị máu."
     "\n\n- Đợt 3: Ngày 24/4/2024 tổ chức tại khu công nghiệp Thăng Long II thu được 218 đơn vị máu.\n"
 )
-DRIVES_TOTAL = (
-    HY_H1 + "Ban Chỉ đạo tỉnh Hưng Yên đã tổ chức được 03 Ngày hội hiến máu tình nguyện, {total}, cụ thể:"
-)
+DRIVES_TOTAL = HY_H1 + "Ban Chỉ đạo tỉnh Hưng Yên đã tổ chức được 03 Ngày hội hiến máu tình nguyện, {total}, cụ thể:"
 BTL_2021 = (
-    "Đến cuối năm 2021, quận Bắc Từ Liêm đã tiếp nhận được hơn 3.792 đơn vị máu, "
-    "đạt 172.9% so với chỉ tiêu năm 2021.\n"
+    "Đến cuối năm 2021, quận Bắc Từ Liêm đã tiếp nhận được hơn 3.792 đơn vị máu, đạt 172.9% so với chỉ tiêu năm 2021.\n"
 )
 BTL_LIST = (
     "Năm 2021, quận Bắc Từ Liêm tiếp nhận hơn 3.792 đơn vị máu. "
@@ -978,9 +953,7 @@ HANOI_2023 = (
     "Năm 2023, Sở Y tế Hà Nội tổ chức hiến máu với sự tham gia của 1.635.000 cán bộ, nhân viên y tế.\n\n"
     "Kết quả năm 2023 đã hiến thành công 1.635.000 đơn vị máu.\n"
 )
-HANOI_DAY = (
-    "Ngày 7/4/2024, tại Hà Nội có 520 người đăng ký hiến máu, {donors} người đã hiến máu thành công{units}.\n"
-)
+HANOI_DAY = "Ngày 7/4/2024, tại Hà Nội có 520 người đăng ký hiến máu, {donors} người đã hiến máu thành công{units}.\n"
 HY_TOTAL = HY_H1 + "{who}tỉnh Hưng Yên đã tiếp nhận {units} đơn vị máu.\n"
 
 PASSAGE_CASES = [
@@ -1161,3 +1134,24 @@ def test_passages_through_the_pipeline(tmp_path, kind, passages, expected, words
     checks = passage_checks(tmp_path, passages, kind)
     assert verdicts(checks) == expected, by_explanation(checks)
     assert words in by_explanation(checks)
+
+
+def test_seed_corpus_through_the_pipeline(tmp_path):
+    """The issue's acceptance claims, on the shipped seed articles themselves."""
+    from extractor.pipeline import extract_text
+
+    corpus_dir = Path(__file__).resolve().parent.parent / "corpus"
+    results = [extract_text(p.read_text(encoding="utf-8"), article_id=p.stem) for p in sorted(corpus_dir.glob("*.txt"))]
+    out = write_out(tmp_path, [r for res in results for r in res.outcomes], [res.article for res in results])
+    checks = run_checks(out)
+    found: dict[tuple[str, str, str], str] = {}
+    for c in checks:
+        key = (c["article_id"][:3], c["check"], c["verdict"])
+        found[key] = found.get(key, "") + c["explanation"] + " | "
+    assert "263 + 119 + 560 + 143 + 180 = 1,265 units" in found[("003", "sum_of_parts", "consistent")]
+    assert "1,635,000 units" in found[("000", "national_share", "implausible")]
+    assert "20.3%" in found[("000", "population_rate", "implausible")]
+    assert "participants" in found[("000", "duplicate_number", "implausible")]
+    assert "397 ml per donor" in found[("004", "ml_per_donor", "consistent")]
+    assert "about 2,193 units" in found[("001", "percent_of_base", "unverifiable")]
+    assert not [c for c in checks if c["verdict"] == "inconsistent"], "no seed claim contradicts another"
