@@ -10,7 +10,7 @@ later (the lead restated in the body) is reported once.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -236,6 +236,7 @@ def _choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], c
     )
     if chosen is not None:
         chosen, span = _expand_chain(tdoc.text, chosen, places)
+        chosen, span = _qualified_place(tdoc.text, chosen, span, places)
         outcome.place, outcome.place_text_span = chosen, span
     else:
         outcome.place = ctx.block_place or ctx.carry_place
@@ -277,6 +278,36 @@ def _expand_chain(text: str, place: PlaceMention, places: list[PlaceMention]) ->
             place = replace(place, province=parent.province, city=place.city or parent.city)
         return place, span
     return place, (place.start, place.end)
+
+
+_QUALIFIER_SEP = regex.compile(r"\s*(?:[(（,，]\s*)+")
+
+
+def _qualified_place(text: str, place: PlaceMention, span: tuple[int, int],
+                     places: list[PlaceMention]) -> tuple[PlaceMention, tuple[int, int]]:
+    """"huyện Mộc Châu (Sơn La)", "phường Tân Định (Quận 1, TP.HCM)": a place followed by its parents in
+    brackets or after commas is the place; the parents only say where it is."""
+    ordered = sorted(places, key=lambda p: p.start)
+    current, start = place, span[0]
+    while True:
+        before = [p for p in ordered if p.end <= current.start]
+        if not before:
+            break
+        prev = before[-1]
+        if prev.rank <= current.rank or prev.level == "national" or not _QUALIFIER_SEP.fullmatch(
+                text[prev.end : current.start]):
+            break
+        if current.province and prev.province != current.province:
+            match = next((u for u in prev.candidates if u.province == current.province), None)
+            if match is not None:
+                prev = replace(prev, name=match.name, level=match.level, province=match.province,
+                               district=match.district, city=match.city)
+            elif prev.province is None or prev.level == "site":
+                prev = replace(prev, province=current.province, city=prev.city or current.city)
+        current, start = prev, prev.start
+    if current is place:
+        return place, span
+    return current, (start, span[1])
 
 
 def _partner_places(tdoc: TextDoc, places: list[PlaceMention]) -> set[int]:
