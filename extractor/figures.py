@@ -79,7 +79,9 @@ def _status_cues(lang: str) -> list[tuple[str, regex.Pattern[str]]]:
 def find_figures(tdoc: TextDoc) -> list[Figure]:
     figures: list[Figure] = []
     for sentence in tdoc.sentences:
-        figures.extend(sentence_figures(tdoc.text, sentence, tdoc.lang))
+        figures.extend(sentence_figures(tdoc.match_text, sentence, tdoc.lang))
+    for figure in figures:  # rules read the folded text; the words are the article's own
+        figure.text = tdoc.text[figure.start : figure.end]
     return figures
 
 

@@ -173,7 +173,7 @@ def _starts_new_outcome(text: str, current: Outcome, fig: Figure) -> bool:
 def _drive_outcomes(tdoc: TextDoc, sentence: Sentence, dates: list[DateMention],
                     produced: list[Outcome], rules: _EventRules) -> list[Outcome]:
     """Dated drives the sentence reports without a figure of their own."""
-    text = tdoc.text
+    text = tdoc.match_text
     if not rules.drive.search(text, sentence.start, sentence.end):
         return []
     if rules.non_drive.search(text, sentence.start, sentence.end):
@@ -200,7 +200,7 @@ def _undated_without_place(outcome: Outcome, dates: list[DateMention], places: l
 def _future_cue(tdoc: TextDoc, sentence: Sentence, date: DateMention) -> bool:
     from extractor.figures import status_before
 
-    return status_before(tdoc.text, sentence.start, date.end, tdoc.lang) == "target"
+    return status_before(tdoc.match_text, sentence.start, date.end, tdoc.lang) == "target"
 
 
 def _nearest_date_before(pos: int, dates: list[DateMention]) -> DateMention | None:
@@ -313,7 +313,7 @@ def _qualified_place(text: str, place: PlaceMention, span: tuple[int, int],
 def _partner_places(tdoc: TextDoc, places: list[PlaceMention]) -> set[int]:
     """Places named as partners ("phối hợp với Viện …, Bệnh viện …"), not as where a drive took place."""
     cue = place_rules(tdoc.lang).partner
-    text = tdoc.text
+    text = tdoc.match_text
     partners: set[int] = set()
     for sentence in tdoc.sentences:
         in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
@@ -336,13 +336,13 @@ def _partner_places(tdoc: TextDoc, places: list[PlaceMention]) -> set[int]:
 def _campaign_name(tdoc: TextDoc, outcome: Outcome, rules: _EventRules) -> str | None:
     """The quoted name of a campaign or event told between the previous figure and this outcome."""
     start = max((f.end for f in outcome.sentence_figures if f.end <= outcome.anchor), default=outcome.sentence.start)
-    names = list(rules.campaign.finditer(tdoc.text, start, outcome.anchor))
-    return names[-1].group("name").strip() if names else None
+    names = list(rules.campaign.finditer(tdoc.match_text, start, outcome.anchor))
+    return tdoc.text[names[-1].start("name") : names[-1].end("name")].strip() if names else None
 
 
 def _organizer(tdoc: TextDoc, outcome: Outcome, rules: _EventRules) -> str | None:
-    found = list(rules.organizer.finditer(tdoc.text, outcome.sentence.start, outcome.sentence.end))
-    return found[0].group().strip() if found else None
+    found = list(rules.organizer.finditer(tdoc.match_text, outcome.sentence.start, outcome.sentence.end))
+    return tdoc.text[found[0].start() : found[0].end()].strip() if found else None
 
 
 # --- one figure, one outcome -------------------------------------------------------------------

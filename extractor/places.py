@@ -227,7 +227,7 @@ def _is_word_char(ch: str) -> bool:
 
 
 def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
-    lang, text = tdoc.lang, tdoc.text
+    lang, text = tdoc.lang, tdoc.match_text
     gaz = vn_gazetteer() if lang == "vi" else cn_gazetteer()
     chunk = text[start:end]
     hay = chunk.lower() if lang == "vi" else chunk
@@ -254,7 +254,7 @@ def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
         units = [u for u, _ in gaz.by_key[key]]
         first = units[0]
         mentions.append(PlaceMention(
-            start + s, start + e, text[start + s : start + e], first.name, first.level, first.province,
+            start + s, start + e, tdoc.text[start + s : start + e], first.name, first.level, first.province,
             COUNTRY[lang], district=first.district, city=first.city, candidates=units,
         ))
     return mentions
@@ -297,7 +297,7 @@ def _homonym_score(u: Unit, previous: PlaceMention | None, provinces: dict[str, 
 
 def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention]) -> list[PlaceMention]:
     rules = place_rules(tdoc.lang)
-    text = tdoc.text
+    text = tdoc.match_text
     found: list[PlaceMention] = []
     for name, province in rules.known_sites.items():
         pos = text.find(name, start, end)
@@ -313,7 +313,7 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
             inner = [a for a in admin if s <= a.start and a.end <= e]
             best = max(inner, key=lambda a: a.rank, default=None)
             found.append(PlaceMention(
-                s, e, text[s:e], text[s:e], level, best.province if best else None, COUNTRY[tdoc.lang],
+                s, e, tdoc.text[s:e], text[s:e], level, best.province if best else None, COUNTRY[tdoc.lang],
                 district=best.district if best else None, city=best.city if best else None,
             ))
     found.sort(key=lambda f: (-(f.end - f.start), f.start))
@@ -333,9 +333,11 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 def _anaphor_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
     found = []
     for level, rx in place_rules(tdoc.lang).anaphora:
-        for m in rx.finditer(tdoc.text, start, end):
+        for m in rx.finditer(tdoc.match_text, start, end):
             country = COUNTRY[tdoc.lang]
-            found.append(PlaceMention(m.start(), m.end(), m.group(), m.group(), level, None, country, anaphor=True))
+            words = tdoc.text[m.start() : m.end()]
+            found.append(PlaceMention(m.start(), m.end(), words, m.group(), level, None, country,
+                                      anaphor=True))
     return found
 
 

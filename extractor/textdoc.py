@@ -51,10 +51,17 @@ class TextDoc:
     lang: str
     blocks: list[Block]
     sentences: list[Sentence]
+    # The text the rules read: same length and offsets as `text`, with variant spellings folded
+    # (Traditional Chinese characters read as Simplified). Spans are always sliced from `text`.
+    match_text: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.match_text) != len(self.text):
+            self.match_text = self.text
 
     @cached_property
     def spacy_doc(self):  # noqa: ANN201 - spacy.tokens.Doc, imported lazily
-        return build_spacy_doc(self.text, self.lang)
+        return build_spacy_doc(self.text, self.lang, self.match_text)
 
     @cached_property
     def token_starts(self) -> set[int]:
@@ -81,7 +88,26 @@ def segment(text: str, lang: str) -> TextDoc:
             sentence = Sentence(len(sentences), start, end, block.index)
             sentence.clauses = _clauses(text, start, end)
             sentences.append(sentence)
-    return TextDoc(text, lang, blocks, sentences)
+    return TextDoc(text, lang, blocks, sentences, matching_text(text, lang))
+
+
+def matching_text(text: str, lang: str) -> str:
+    """`text` with Traditional Chinese characters folded to Simplified, one character for one, so
+    every offset holds; the text itself when the language has no such variants or a length changes."""
+    if lang != "zh":
+        return text
+    folded = "".join(_simplified(ch) for ch in text)
+    return folded if len(folded) == len(text) else text
+
+
+@cache
+def _simplified(ch: str) -> str:
+    if ch.isascii():
+        return ch
+    import zhconv
+
+    out = zhconv.convert(ch, "zh-cn")
+    return out if len(out) == 1 else ch
 
 
 def _blocks(text: str, lang: str) -> list[Block]:
@@ -229,15 +255,17 @@ def _blank_pipeline(lang: str):  # noqa: ANN201 - spacy.Language
     return spacy.blank("zh")
 
 
-def build_spacy_doc(text: str, lang: str):  # noqa: ANN201 - spacy.tokens.Doc
-    """A Doc whose tokens are the language tokenizer's words and whose text is exactly `text`."""
+def build_spacy_doc(text: str, lang: str, match_text: str | None = None):  # noqa: ANN201 - spacy.tokens.Doc
+    """A Doc whose tokens are the language tokenizer's words and whose text is exactly `text`
+    (the tokenizer reads `match_text`, the folded copy of the same length, when given)."""
     from spacy.tokens import Doc
 
     nlp = _blank_pipeline(lang)
     words: list[str] = []
     spaces: list[bool] = []
     pos = 0
-    for start, end in tokenize(text, lang):
+    folded = match_text if match_text is not None and len(match_text) == len(text) else text
+    for start, end in tokenize(folded, lang):
         if start < pos:
             continue
         gap = text[pos:start]
