@@ -398,10 +398,21 @@ def _is_furniture(el: Tag) -> bool:
     return any(_FURNITURE.search(n) for n in names if n)
 
 
+_SURE_FURNITURE = re.compile(r"comment|binh-?luan|pinglun|relate|lien-?quan|xgxw|xgwz", re.I)
+
+
 def _protected(el: Tag) -> bool:
-    """Never drop a node that wraps the headline or the article itself (e.g. class 'has-sidebar')."""
-    return el.name in ("html", "body", "article", "main") or bool(
-        el.find(["h1", "article"]) or el.find(attrs={"itemprop": "articleBody"}))
+    """Never drop a node that wraps the headline or the article itself (class 'has-sidebar', or a
+    body classed 'post-content share-enabled'): several long paragraphs are prose, not furniture,
+    unless the node is named a comment or related-news box."""
+    if el.name in ("html", "body", "article", "main"):
+        return True
+    if el.find(["h1", "article"]) or el.find(attrs={"itemprop": "articleBody"}):
+        return True
+    names = [*el.get("class", []), el.get("id") or ""]
+    if any(_SURE_FURNITURE.search(n) for n in names if n):
+        return False
+    return sum(len(_squash(p.get_text(" "))) >= 80 for p in el.find_all("p")) >= 3
 
 
 def _remove_furniture(root: Tag) -> None:

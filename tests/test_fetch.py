@@ -28,9 +28,7 @@ from extractor.fetch.store import article_id, normalize_url, write_atomic
 from extractor.html import parse_html
 
 SITE = Path(__file__).parent / "fixtures" / "site"
-PAGES = {
-    p["plain"].removesuffix(".txt"): p for p in json.loads((SITE / "pages.json").read_text("utf-8"))["pages"]
-}
+PAGES = {p["plain"].removesuffix(".txt"): p for p in json.loads((SITE / "pages.json").read_text("utf-8"))["pages"]}
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".xml": "application/xml",
@@ -148,9 +146,7 @@ def fake(site: Site) -> FakeClock:
 
 def stored(out: Path) -> dict[str, dict]:
     """Article id -> meta of every article in the corpus directory."""
-    return {
-        p.name.removesuffix(".meta.json"): json.loads(p.read_text("utf-8")) for p in out.glob("*.meta.json")
-    }
+    return {p.name.removesuffix(".meta.json"): json.loads(p.read_text("utf-8")) for p in out.glob("*.meta.json")}
 
 
 def article_page(title: str, paragraph: str) -> bytes:
@@ -168,9 +164,7 @@ DONATION = "Ngày hội hiến máu tình nguyện tiếp nhận {n} đơn vị 
 # ---------------------------------------------------------------- corpus format
 
 
-def test_urls_become_txt_meta_and_html_in_extract_run_format(
-    site: Site, fake: FakeClock, tmp_path: Path
-) -> None:
+def test_urls_become_txt_meta_and_html_in_extract_run_format(site: Site, fake: FakeClock, tmp_path: Path) -> None:
     names = ["laodongthudo-cau-giay", "jkb-luohe", "phunuthudo-cong-doan-y-te"]
     urls = [site.url("/" + PAGES[n]["page"]) for n in names]
     assert run_fetch([*urls, "--out", str(tmp_path), "--delay", "0.5"], fake) == 0
@@ -179,9 +173,7 @@ def test_urls_become_txt_meta_and_html_in_extract_run_format(
     for name, url in zip(names, urls, strict=True):
         [(aid, meta)] = [(k, m) for k, m in metas.items() if m["url"] == normalize_url(url)]
         assert aid == article_id(url)
-        assert (tmp_path / f"{aid}.txt").read_text("utf-8") == (SITE / "plain" / f"{name}.txt").read_text(
-            "utf-8"
-        )
+        assert (tmp_path / f"{aid}.txt").read_text("utf-8") == (SITE / "plain" / f"{name}.txt").read_text("utf-8")
         assert (tmp_path / f"{aid}.html").read_bytes() == site.static("/" + PAGES[name]["page"])[2]
         assert set(meta) == {"url", "published", "source", "title", "lang", "author", "fetched_at"}
         assert meta["title"] == (tmp_path / f"{aid}.txt").read_text("utf-8").split("\n")[0]
@@ -233,13 +225,8 @@ def test_sitemap_from_robots_txt_with_index(
     assert "disallowed by robots.txt" in summary and "not HTML (application/pdf)" in summary
 
 
-def test_feed_with_since_skips_old_items_without_requesting_them(
-    site: Site, fake: FakeClock, tmp_path: Path
-) -> None:
-    assert (
-        run_fetch(["--feed", site.url("/feed.rss"), "--since", "2024-01-01", "--out", str(tmp_path)], fake)
-        == 0
-    )
+def test_feed_with_since_skips_old_items_without_requesting_them(site: Site, fake: FakeClock, tmp_path: Path) -> None:
+    assert run_fetch(["--feed", site.url("/feed.rss"), "--since", "2024-01-01", "--out", str(tmp_path)], fake) == 0
     assert {m["published"] for m in stored(tmp_path).values()} == {"2024-07-22", "2024-12-20"}
     assert not [p for p in site.paths() if p.startswith(("/jkb/", "/wsjkw/"))]
 
@@ -302,12 +289,10 @@ def test_per_host_delay_is_honoured_on_the_wire(site: Site, tmp_path: Path) -> N
     assert run_fetch([*urls, "--out", str(tmp_path), "--delay", "0.05"]) == 0
     times = [h.at for h in site.hits]
     assert len(times) == 5
-    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.045
+    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.05
 
 
-def test_crawl_delay_wins_when_longer_and_delay_when_longer(
-    site: Site, fake: FakeClock, tmp_path: Path
-) -> None:
+def test_crawl_delay_wins_when_longer_and_delay_when_longer(site: Site, fake: FakeClock, tmp_path: Path) -> None:
     urls = [site.url("/" + p["page"]) for p in list(PAGES.values())[:3]]
     assert run_fetch([*urls, "--out", str(tmp_path / "a"), "--delay", "0.5"], fake) == 0
     fake_times = [h.fake_at for h in site.hits]
@@ -336,9 +321,7 @@ def test_robots_disallow_for_our_agent_blocks_everything(site: Site, fake: FakeC
     assert site.paths() == ["/robots.txt"]
 
 
-def test_robots_5xx_means_crawl_nothing_404_means_everything(
-    site: Site, fake: FakeClock, tmp_path: Path
-) -> None:
+def test_robots_5xx_means_crawl_nothing_404_means_everything(site: Site, fake: FakeClock, tmp_path: Path) -> None:
     url = site.url("/" + PAGES["jkb-luohe"]["page"])
     site.routes["/robots.txt"] = lambda h: (503, {}, b"down")
     assert run_fetch([url, "--out", str(tmp_path / "a"), "--retries", "1"], fake) == 0
@@ -407,11 +390,7 @@ def test_redirect_chain_is_followed_each_hop_checked_and_capped(
     assert meta["url"] == site.url(target)
     assert site.count("/loop/a") + site.count("/loop/b") == 4  # 1 request + 3 redirects, then give up
     out = capsys.readouterr().out
-    assert (
-        "too many redirects (> 3)" in out
-        and "disallowed by robots.txt" in out
-        and "not http/https (ftp)" in out
-    )
+    assert "too many redirects (> 3)" in out and "disallowed by robots.txt" in out and "not http/https (ftp)" in out
 
 
 def test_oversized_pages_skipped_declared_or_streamed(
@@ -444,9 +423,7 @@ def test_pdf_and_non_http_skipped_with_reason(
 # ---------------------------------------------------------------- reruns and duplicates
 
 
-def test_rerun_skips_fetched_urls_and_refresh_uses_conditional_get(
-    site: Site, fake: FakeClock, tmp_path: Path
-) -> None:
+def test_rerun_skips_fetched_urls_and_refresh_uses_conditional_get(site: Site, fake: FakeClock, tmp_path: Path) -> None:
     page = article_page("Huyện Gia Lâm tiếp nhận 310 đơn vị máu", DONATION.format(n=310))
 
     def etagged(headers: dict[str, str]) -> Reply:
@@ -559,11 +536,7 @@ def test_adapter_selectors_find_their_parts_on_fixture_pages() -> None:
 
 def test_ids_stable_and_tracking_free() -> None:
     url = "https://nhandan.vn/y-te/ha-nam-tiep-nhan-2150-don-vi-mau-post821345.html"
-    assert (
-        article_id(url)
-        == article_id(url + "?utm_source=zalo#top")
-        == article_id(url.replace("nhandan", "NHANDAN"))
-    )
+    assert article_id(url) == article_id(url + "?utm_source=zalo#top") == article_id(url.replace("nhandan", "NHANDAN"))
     assert article_id(url).startswith("ha-nam-tiep-nhan-2150-don-vi-mau-post821345_")
     assert article_id("http://h/tin-tuc/Đà-Nẵng-hiến-máu.html").startswith("da-nang-hien-mau_")
     assert article_id(url) != article_id(url.replace("821345", "821346"))
@@ -574,3 +547,27 @@ def test_write_atomic_replaces_whole_file(tmp_path: Path) -> None:
     write_atomic(target, b"old")
     write_atomic(target, "mới".encode())
     assert target.read_text("utf-8") == "mới" and [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_retry_after_too_long_gives_up_instead_of_stalling(
+    site: Site, fake: FakeClock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.routes["/busy.html"] = lambda h: (429, {"Retry-After": "86400"}, b"come back tomorrow")
+    assert run_fetch([site.url("/busy.html"), "--out", str(tmp_path)], fake) == 1
+    assert site.count("/busy.html") == 1 and 86400 not in fake.sleeps
+    assert "Retry-After 86400s is too long" in capsys.readouterr().out
+
+
+def test_retry_after_as_http_date() -> None:
+    from email.utils import formatdate
+
+    from extractor.fetch.http import _retry_after
+
+    assert _retry_after("120") == 120.0
+    assert 55 <= _retry_after(formatdate(time.time() + 60, usegmt=True)) <= 61
+    assert _retry_after("soon") is None
+
+
+def test_limit_caps_article_urls(site: Site, fake: FakeClock, tmp_path: Path) -> None:
+    assert run_fetch(["--sitemap", site.url("/sitemap_index.xml"), "--limit", "2", "--out", str(tmp_path)], fake) == 0
+    assert len(stored(tmp_path)) == 2

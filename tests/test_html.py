@@ -155,3 +155,13 @@ def test_date_falls_back_to_time_then_url() -> None:
     assert parse_html(html, url="http://x.cn/a/2023-12/21/content_1.htm").published == "2023-12-21"
     assert parse_html(html).published is None
     assert parse_html(html).lang == "zh"
+
+
+def test_body_with_a_furniture_like_class_is_kept() -> None:
+    """A body div classed 'share-enabled' holds prose: it must not be dropped as a share widget."""
+    paragraph = "Ngày hội hiến máu tình nguyện tại phường đã tiếp nhận {n} đơn vị máu từ người dân và sinh viên."
+    body = "".join(f"<p>{paragraph.format(n=n)}</p>" for n in (101, 102, 103))
+    html = (f"<html lang='vi'><body><h1>Phường tổ chức ngày hội hiến máu</h1><div class='post-content share-enabled'>"
+            f"{body}</div><div class='share-box'><a>Facebook</a></div></body></html>")
+    text = parse_html(html).text
+    assert "103 đơn vị máu" in text and "Facebook" not in text

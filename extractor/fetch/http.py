@@ -160,15 +160,20 @@ class PoliteClient:
         return self.policy.backoff * (2**attempt)
 
     def _send(self, url: str, headers: dict[str, str]) -> Response:
-        self._wait_for_host(url)
+        host = self._wait_for_host(url)
         self.log.append((self.clock.now(), url))
         request_headers = {"User-Agent": self.policy.user_agent, "Accept": "text/html,application/xhtml+xml,"
                            "application/xml;q=0.9,*/*;q=0.5", **headers}
-        with self.session.get(url, headers=request_headers, timeout=self.policy.timeout,
-                              allow_redirects=False, stream=True) as raw:
-            names = {k.lower(): v for k, v in raw.headers.items()}
-            body = b"" if raw.status_code in REDIRECT_STATUSES else self._read_capped(raw, names)
-            return Response(url=url, status=raw.status_code, headers=names, body=body)
+        try:
+            with self.session.get(url, headers=request_headers, timeout=self.policy.timeout,
+                                  allow_redirects=False, stream=True) as raw:
+                names = {k.lower(): v for k, v in raw.headers.items()}
+                body = b"" if raw.status_code in REDIRECT_STATUSES else self._read_capped(raw, names)
+                return Response(url=url, status=raw.status_code, headers=names, body=body)
+        finally:
+            # The delay runs from the end of one request to the start of the next: the host never
+            # sees two requests closer than `delay`, however slow the first one was.
+            self._last_request[host] = self.clock.now()
 
     def _read_capped(self, raw: requests.Response, headers: dict[str, str]) -> bytes:
         cap = self.policy.max_bytes
@@ -183,18 +188,18 @@ class PoliteClient:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _wait_for_host(self, url: str) -> None:
+    def _wait_for_host(self, url: str) -> str:
         """Sleep so two requests to one host are at least `delay` (or a longer Crawl-delay) apart."""
-        origin = _origin(url)
+        host = (urlsplit(url).hostname or "").lower()  # http:// and https:// of a host are one server
         delay = self.policy.delay
-        robots = self._robots.get(origin)
+        robots = self._robots.get(_origin(url))
         crawl_delay = robots.crawl_delay(self.policy.robots_agent) if robots else None
         if crawl_delay is not None:
             delay = max(delay, crawl_delay)
-        last = self._last_request.get(origin)
+        last = self._last_request.get(host)
         if last is not None:
             self.clock.sleep(last + delay - self.clock.now())
-        self._last_request[origin] = self.clock.now()
+        return host
 
 
 def _origin(url: str) -> str:
