@@ -322,6 +322,11 @@ def test_percent_of_base(tmp_path, outcomes, expected, words):
     assert words in by_explanation(checks)
 
 
+def test_a_target_repeated_in_an_article_is_checked_once(tmp_path):
+    outcomes = [ACHIEVED, target("o2", 2193), target("o3", 2193)]
+    assert verdicts(checks_of(tmp_path, outcomes, "percent_of_base")) == ["consistent"]
+
+
 def test_percent_check_reports_implied_target_as_computed_value(tmp_path):
     (check,) = checks_of(tmp_path, [ACHIEVED], "percent_of_base")
     assert round(check["computed"]["value"]) == 2193

@@ -63,17 +63,13 @@ def compute_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any]]
     numbering: Counter[tuple[str, str]] = Counter()
     for check in checks:
         numbering[(check["article_id"], check["check"])] += 1
-        check["id"] = (
-            f"{check['article_id']}:{check['check']}:{numbering[(check['article_id'], check['check'])]}"
-        )
+        check["id"] = f"{check['article_id']}:{check['check']}:{numbering[(check['article_id'], check['check'])]}"
     return checks
 
 
 def write_jsonl_atomic(path: Path, records: list[dict[str, Any]]) -> None:
     # Temp file in the same directory, then os.replace: readers never see a half-written file.
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
-    )
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False)
     try:
         with handle:
             for record in records:
@@ -104,9 +100,7 @@ def run_checks(out_dir: Path, reference: Reference | None = None) -> list[dict[s
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "out_dir", type=Path, help="directory `extract run` wrote (outcomes.jsonl, articles.jsonl)"
-    )
+    parser.add_argument("out_dir", type=Path, help="directory `extract run` wrote (outcomes.jsonl, articles.jsonl)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,8 +108,7 @@ def run(args: argparse.Namespace) -> int:
     out_dir = Path(args.out_dir)
     if not (out_dir / OUTCOMES_FILE).exists():
         print(
-            f"extract check: no {OUTCOMES_FILE} in {out_dir} "
-            f"(run `extract run CORPUS --out {out_dir}` first)",
+            f"extract check: no {OUTCOMES_FILE} in {out_dir} (run `extract run CORPUS --out {out_dir}` first)",
             file=sys.stderr,
         )
         return 2

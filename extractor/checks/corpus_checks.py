@@ -55,9 +55,7 @@ def duplicate_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any
     checks: list[dict[str, Any]] = []
     outcomes_by_article = corpus.by_article()
     for article_id in sorted(set(outcomes_by_article) | set(corpus.articles)):
-        figures = article_figures(
-            article_id, outcomes_by_article.get(article_id, []), corpus.articles.get(article_id)
-        )
+        figures = article_figures(article_id, outcomes_by_article.get(article_id, []), corpus.articles.get(article_id))
         checks.extend(_article_duplicates(article_id, figures, reference))
     return checks
 
@@ -74,9 +72,7 @@ def _article_duplicates(article_id: str, figures: list[Figure], reference: Refer
     if not shared:
         if len(figures) < 2:
             return []
-        explanation = (
-            f"No number among the article's {len(figures)} figures is given for two different quantities."
-        )
+        explanation = f"No number among the article's {len(figures)} figures is given for two different quantities."
         return [
             make_check(
                 "duplicate_number",
@@ -98,9 +94,7 @@ def _suspicious(metrics: set[str]) -> bool:
     return len(metrics) > 1 and frozenset(metrics) not in NATURALLY_EQUAL
 
 
-def _duplicate(
-    article_id: str, value: float, figures: list[Figure], min_digits: int, tolerance: str
-) -> dict[str, Any]:
+def _duplicate(article_id: str, value: float, figures: list[Figure], min_digits: int, tolerance: str) -> dict[str, Any]:
     quantities = " and as ".join(f'{f.noun} ("{f.text}")' for f in figures)
     if significant_digits(value) >= min_digits:
         verdict = "implausible"
@@ -170,9 +164,7 @@ def _compare(
         explanation = f"For {where}, {sides}: the two agree."
     else:
         verdict = "inconsistent"
-        explanation = (
-            f"For {where}, {sides}: they cannot both be right ({fmt_range(a_range)} vs {fmt_range(b_range)})."
-        )
+        explanation = f"For {where}, {sides}: they cannot both be right ({fmt_range(a_range)} vs {fmt_range(b_range)})."
     return make_check(
         "across_articles",
         verdict,

@@ -114,9 +114,7 @@ class Figure:
     high: float | None = None
 
     @classmethod
-    def from_record(
-        cls, raw: dict[str, Any], article_id: str, outcome_id: str | None, status: str | None
-    ) -> Figure:
+    def from_record(cls, raw: dict[str, Any], article_id: str, outcome_id: str | None, status: str | None) -> Figure:
         return cls(
             metric=raw["metric"],
             value=float(raw["value"]),
@@ -224,8 +222,7 @@ class Outcome:
     def from_record(cls, raw: dict[str, Any]) -> Outcome:
         outcome = cls(raw)
         outcome.figures = [
-            Figure.from_record(m, outcome.article_id, outcome.id, outcome.status)
-            for m in raw.get("metrics") or []
+            Figure.from_record(m, outcome.article_id, outcome.id, outcome.status) for m in raw.get("metrics") or []
         ]
         return outcome
 
@@ -276,9 +273,7 @@ class Outcome:
     @property
     def place(self) -> PlaceKey:
         loc = self.location
-        return PlaceKey(
-            self.country, normalise_place(loc.get("province")), normalise_place(loc.get("district"))
-        )
+        return PlaceKey(self.country, normalise_place(loc.get("province")), normalise_place(loc.get("district")))
 
     @property
     def place_label(self) -> str:

@@ -83,9 +83,7 @@ def check_group(total: Outcome, parts: list[Outcome], reading: QualifierReading)
     return [_sum_check(total, parts, metric, reading) for metric in metrics]
 
 
-def _sum_check(
-    total: Outcome, parts: list[Outcome], metric: str, reading: QualifierReading
-) -> dict[str, Any]:
+def _sum_check(total: Outcome, parts: list[Outcome], metric: str, reading: QualifierReading) -> dict[str, Any]:
     total_figure = total.first_figure(metric)
     assert total_figure is not None
     part_figures = [f for f in (p.first_figure(metric) for p in parts) if f is not None]

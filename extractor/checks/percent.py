@@ -45,9 +45,7 @@ def achieved_figure(outcome: Outcome, pct: Figure, corpus: Corpus) -> Figure | N
     (same article, place, period and status: the pipeline may split "4.000 đơn vị máu, vượt 182%")."""
     counts = [f for f in outcome.figures if f.metric in COUNT_METRICS]
     if not counts:
-        counts = [
-            f for sibling in _siblings(outcome, corpus) for f in sibling.figures if f.metric in COUNT_METRICS
-        ]
+        counts = [f for sibling in _siblings(outcome, corpus) for f in sibling.figures if f.metric in COUNT_METRICS]
     if not counts:
         return None
     if pct.start is None:
@@ -82,12 +80,13 @@ def stated_targets(outcome: Outcome, achieved: Figure, corpus: Corpus) -> list[F
         if figure.value != achieved.value  # the same number again is the same statement repeated
     ]
     same_article = [f for f in found if f.article_id == outcome.article_id]
-    return same_article or found
+    chosen = same_article or found
+    # A target repeated in one article ("4.000 đơn vị máu" in the lede and the body) is checked once.
+    unique = {(f.article_id, f.value, f.qualifier): f for f in reversed(chosen)}
+    return sorted(unique.values(), key=lambda f: (f.article_id, f.start or 0))
 
 
-def _checks_for(
-    outcome: Outcome, pct: Figure, corpus: Corpus, reading: QualifierReading
-) -> list[dict[str, Any]]:
+def _checks_for(outcome: Outcome, pct: Figure, corpus: Corpus, reading: QualifierReading) -> list[dict[str, Any]]:
     achieved = achieved_figure(outcome, pct, corpus)
     if achieved is None:
         return [_no_base(outcome, pct)]
@@ -116,9 +115,7 @@ def _both_stated(
         "consistent" if ok else "inconsistent",
         outcome.article_id,
         [("percentage", pct), ("achieved", achieved), ("target", target)],
-        computed(
-            "achieved ÷ target × 100", point, ratio, expression=f"{fmt(achieved.value)} ÷ {fmt(target.value)}"
-        ),
+        computed("achieved ÷ target × 100", point, ratio, expression=f"{fmt(achieved.value)} ÷ {fmt(target.value)}"),
         f"{PERCENT_RULE}; {describe_reading(reading)}",
         f"{achieved.phrase()} against a target of {target.phrase()} is {fmt(achieved.value)} ÷ "
         f"{fmt(target.value)} = {point:.1f}%, {verb} the stated {pct.number()}.",
@@ -138,9 +135,7 @@ def _implied_base(
     )
     figures = [("percentage", pct), ("achieved", achieved)]
     rule = f"{PERCENT_RULE}; {describe_reading(reading)}"
-    calc = computed(
-        f"implied {base}", point, implied, expression=f"{fmt(achieved.value)} ÷ {pct.value / 100:g}"
-    )
+    calc = computed(f"implied {base}", point, implied, expression=f"{fmt(achieved.value)} ÷ {pct.value / 100:g}")
     if target is None:
         where = f"{outcome.place_label}, {outcome.period_label}"
         explanation = f"{arithmetic}; no {base} for {where} is stated in the corpus to compare it with."
@@ -152,9 +147,7 @@ def _implied_base(
         f"{arithmetic} (allowing {fmt_range(implied)}), {verb} the target of {target.phrase()} "
         f"stated in article {target.article_id}."
     )
-    return make_check(
-        CHECK, verdict, outcome.article_id, figures + [("target", target)], calc, rule, explanation
-    )
+    return make_check(CHECK, verdict, outcome.article_id, figures + [("target", target)], calc, rule, explanation)
 
 
 def _no_base(outcome: Outcome, pct: Figure) -> dict[str, Any]:
@@ -165,6 +158,5 @@ def _no_base(outcome: Outcome, pct: Figure) -> dict[str, Any]:
         [("percentage", pct)],
         computed("achieved ÷ target × 100", pct.value),
         PERCENT_RULE,
-        f"{pct.number()} of target is stated without the figure it was achieved with, "
-        "so it cannot be checked.",
+        f"{pct.number()} of target is stated without the figure it was achieved with, so it cannot be checked.",
     )

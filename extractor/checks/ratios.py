@@ -70,9 +70,7 @@ def _ratio_check(
         expression=f"{fmt(numerator.value)} ÷ {fmt(denominator.value)}",
     )
     if not bounds:
-        explanation = (
-            f"{arithmetic}; there is no plausible range for country {outcome.country or '(unknown)'}."
-        )
+        explanation = f"{arithmetic}; there is no plausible range for country {outcome.country or '(unknown)'}."
         return make_check(check, "unverifiable", outcome.article_id, figures, calc, "no range", explanation)
     low, high = float(bounds[0]), float(bounds[1])
     verdict, comment = _judge_ratio(point, spread, low, high, per)
@@ -103,17 +101,13 @@ def _funnel_checks(outcome: Outcome, reading: QualifierReading) -> list[dict[str
     return checks
 
 
-def _funnel_check(
-    outcome: Outcome, smaller: Figure, larger: Figure, reading: QualifierReading
-) -> dict[str, Any]:
+def _funnel_check(outcome: Outcome, smaller: Figure, larger: Figure, reading: QualifierReading) -> dict[str, Any]:
     small, large = smaller.interval(reading), larger.interval(reading)
     check = f"{smaller.metric}_vs_{larger.metric}"
     pair = f"{smaller.phrase()} against {larger.phrase()}"
     if small.high <= large.low:
         verdict = "consistent"
-        explanation = (
-            f"{pair}: fewer {smaller.noun} than {larger.noun} is normal, as {FUNNEL_REASONS[larger.metric]}."
-        )
+        explanation = f"{pair}: fewer {smaller.noun} than {larger.noun} is normal, as {FUNNEL_REASONS[larger.metric]}."
     elif small.low > large.high:
         verdict = "implausible"
         explanation = (

@@ -87,9 +87,7 @@ class Reference:
     def find(self, quantity: str, country: str | None, province: str | None) -> list[ReferenceFigure]:
         """Figures of a quantity for a place (province None = national), any year."""
         name = normalise_place(province)
-        return [
-            f for f in self.figures if f.quantity == quantity and f.country == country and name in f.names()
-        ]
+        return [f for f in self.figures if f.quantity == quantity and f.country == country and name in f.names()]
 
     def national_total(self, country: str | None, year: int, max_gap: int) -> ReferenceFigure | None:
         """The national blood-unit total of `year`, else of the nearest year within `max_gap`."""

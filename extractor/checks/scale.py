@@ -59,17 +59,13 @@ def _comment(verdict: str, within: str, beyond: str, ceiling: float) -> str:
     }[verdict]
 
 
-def _no_reference(
-    check: str, outcome: Outcome, figure: Figure, missing: str, tolerance: str
-) -> dict[str, Any]:
+def _no_reference(check: str, outcome: Outcome, figure: Figure, missing: str, tolerance: str) -> dict[str, Any]:
     explanation = (
         f"No {missing} is in the reference table, so {figure.labelled()} in {outcome.place_label} "
         "cannot be set against it."
     )
     nothing = computed("share", float("nan"))
-    return make_check(
-        check, "unverifiable", outcome.article_id, [("figure", figure)], nothing, tolerance, explanation
-    )
+    return make_check(check, "unverifiable", outcome.article_id, [("figure", figure)], nothing, tolerance, explanation)
 
 
 def national_share_check(outcome: Outcome, figure: Figure, reference: Reference) -> dict[str, Any]:
@@ -81,16 +77,12 @@ def national_share_check(outcome: Outcome, figure: Figure, reference: Reference)
     national = reference.national_total(outcome.country, year, gap) if year else None
     if national is None:
         when = f"of {year}" if year else "(the period is not within one year)"
-        return _no_reference(
-            check, outcome, figure, f"national total {when} for {outcome.country}", tolerance
-        )
+        return _no_reference(check, outcome, figure, f"national total {when} for {outcome.country}", tolerance)
     reading = reference.reading
     share = figure.value / national.value
     lowest = figure.interval(reading).low / _reference_interval(national, reading).high
     verdict = _judge_share(share, lowest, ceiling)
-    stand_in = (
-        "" if national.year == year else f"; no {year} total in the reference table, so {national.year}'s"
-    )
+    stand_in = "" if national.year == year else f"; no {year} total in the reference table, so {national.year}'s"
     whole = f"{QUALIFIER_WORDS.get(national.qualifier, '')}{fmt(national.value)} units"
     comment = _comment(
         verdict,
@@ -103,14 +95,10 @@ def national_share_check(outcome: Outcome, figure: Figure, reference: Reference)
         f"whole country in {national.year} ({short_source(national)}{stand_in}) "
         f"= {fmt_pct(share)}: {comment}."
     )
-    calc = computed(
-        "share of national total", share, expression=f"{fmt(figure.value)} ÷ {fmt(national.value)}"
-    )
+    calc = computed("share of national total", share, expression=f"{fmt(figure.value)} ÷ {fmt(national.value)}")
     figures = [("figure", figure)]
     record = national.as_record()
-    return make_check(
-        check, verdict, outcome.article_id, figures, calc, tolerance, explanation, reference=record
-    )
+    return make_check(check, verdict, outcome.article_id, figures, calc, tolerance, explanation, reference=record)
 
 
 def population_rate_check(outcome: Outcome, figure: Figure, reference: Reference) -> dict[str, Any]:
@@ -137,6 +125,4 @@ def population_rate_check(outcome: Outcome, figure: Figure, reference: Reference
     calc = computed("share of population", share, expression=f"{fmt(figure.value)} ÷ {fmt(population.value)}")
     figures = [("figure", figure)]
     record = population.as_record()
-    return make_check(
-        check, verdict, outcome.article_id, figures, calc, tolerance, explanation, reference=record
-    )
+    return make_check(check, verdict, outcome.article_id, figures, calc, tolerance, explanation, reference=record)

@@ -20,9 +20,7 @@ VERDICT_MEANINGS = {
 
 def sort_worst_first(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rank = {verdict: i for i, verdict in enumerate(VERDICTS)}
-    return sorted(
-        checks, key=lambda c: (rank.get(c["verdict"], len(rank)), c["article_id"], c["check"], c["id"] or "")
-    )
+    return sorted(checks, key=lambda c: (rank.get(c["verdict"], len(rank)), c["article_id"], c["check"], c["id"] or ""))
 
 
 def headline(checks: list[dict[str, Any]]) -> str:
