@@ -198,7 +198,9 @@ def _period(kind: str, g: dict[str, str], data: dict, year: int,
         first, last = data["month_parts"][g["part"]]
         return dt.date(year, m, first), dt.date(year, m, min(last, _month_end(year, m)))
     if kind == "months":
-        n = int(g["n"]) if "n" in g else 3 * int(data["quarters"][g["nq"]])
+        words = data.get("number_words") or {}
+        n = (int(words.get(g["n"].lower(), 0)) if not g["n"].isdigit() else int(g["n"])) if "n" in g \
+            else 3 * int(data["quarters"][g["nq"]])
         if not 1 <= n <= 12:
             return None, None
         if g.get("part") == "cuối":

@@ -42,12 +42,16 @@ def parse_number(text: str, lang: str) -> Number | None:
 
 
 def _parse_vi(text: str) -> Number | None:
-    scales: dict[str, int] = patterns.load("vi", "numbers").data["scales"]
+    data = patterns.load("vi", "numbers").data
+    scales: dict[str, int] = data["scales"]
     multiplier = 1
     for word, factor in scales.items():
         if text.endswith(word):
             text, multiplier = text[: -len(word)].strip(), factor
             break
+    words: dict[str, int] = data.get("words") or {}
+    if text.lower() in words:  # "một nghìn": a numeral word before a scale
+        return Number(float(words[text.lower()]) * multiplier)
     if not text or not text[0].isdigit():
         return None
     if _VI_THOUSANDS.match(text):
