@@ -139,6 +139,8 @@ def _year(mention: DateMention, data: dict, context_year: int | None, published:
     g = mention.groups
     if key in g:
         return int(g[key])
+    if key == "y" and "y2" in g:  # "Từ 29/6 đến 2/7/2024": the range's one year (the range moves its start back)
+        return int(g["y2"])
     if "rel" in g:
         base = published.year if published else None
         offset = data.get("relative_years", {}).get(g["rel"])
