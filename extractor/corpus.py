@@ -74,6 +74,8 @@ def iter_corpus(paths: list[str | Path]) -> Iterator[Item]:
 def _is_input(path: Path) -> bool:
     if path.name.endswith(META_SUFFIX) or path.name.startswith("."):
         return False
+    if path.suffix.lower() in HTML_SUFFIXES and path.with_suffix(".txt").exists():
+        return False  # `extract fetch` keeps the raw page beside its text for provenance: one article
     return path.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
 

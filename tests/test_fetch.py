@@ -571,3 +571,36 @@ def test_retry_after_as_http_date() -> None:
 def test_limit_caps_article_urls(site: Site, fake: FakeClock, tmp_path: Path) -> None:
     assert run_fetch(["--sitemap", site.url("/sitemap_index.xml"), "--limit", "2", "--out", str(tmp_path)], fake) == 0
     assert len(stored(tmp_path)) == 2
+
+
+# ---------------------------------------------------------------- fetch, then run
+
+
+def _outcome_view(out: Path) -> list[tuple]:
+    from extractor.output import read_jsonl
+
+    rows = []
+    for o in read_jsonl(out / "outcomes.jsonl"):
+        loc = o["location"]
+        metrics = tuple((m["metric"], m["value"], m["qualifier"], m["text"]) for m in o["metrics"])
+        rows.append((o["kind"], o["status"], o["period"]["start"], o["period"]["end"], loc["name"],
+                     loc["province"], metrics))
+    return sorted(rows, key=repr)
+
+
+def test_fetched_site_yields_the_same_outcomes_as_its_plain_text(site: Site, fake: FakeClock, tmp_path: Path) -> None:
+    from extractor.cli import main
+
+    fetched, plain = tmp_path / "fetched", tmp_path / "plain"
+    urls = [site.url("/" + p["page"]) for p in PAGES.values()]
+    assert run_fetch([*urls, "--out", str(fetched), "--delay", "0"], fake) == 0
+    plain.mkdir()
+    for aid, meta in stored(fetched).items():
+        name = next(n for n, p in PAGES.items() if normalize_url(site.url("/" + p["page"])) == meta["url"])
+        (plain / f"{aid}.txt").write_text((SITE / "plain" / PAGES[name]["plain"]).read_text("utf-8"), "utf-8")
+        (plain / f"{aid}.meta.json").write_text(json.dumps({"published": meta["published"]}), "utf-8")
+    assert main(["run", str(fetched), "--out", str(tmp_path / "out-fetched"), "--no-progress"]) == 0
+    assert main(["run", str(plain), "--out", str(tmp_path / "out-plain"), "--no-progress"]) == 0
+    from_fetch, from_plain = _outcome_view(tmp_path / "out-fetched"), _outcome_view(tmp_path / "out-plain")
+    assert from_fetch == from_plain
+    assert sum(len(row[-1]) for row in from_fetch) >= 7  # the blood-donation figures of the fixture articles
