@@ -18,7 +18,8 @@ from extractor.patterns import register_example_checker
 _VI_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
-_ARABIC_WITH_MULTIPLIER = re.compile(r"^([0-9.,]+)([万亿千百])?([0-9一二三四五六七八九])?$")
+# "1,580余万": an approximation word may sit between the digits and 万/亿 (the rule reads it as a qualifier)
+_ARABIC_WITH_MULTIPLIER = re.compile(r"^([0-9.,]+)(?:[余多](?=[万亿]))?([万亿千百])?([0-9一二三四五六七八九])?$")
 
 
 @dataclass(frozen=True)
