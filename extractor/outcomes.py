@@ -79,6 +79,7 @@ class _Context:
     carry_period: DateMention | None = None
     carry_place: PlaceMention | None = None
     list_parent: Outcome | None = None
+    drive: Outcome | None = None  # a dated drive told without figures: its figures may follow in the next sentences
 
 
 def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention],
@@ -130,6 +131,11 @@ def _enter_block(ctx: _Context, sentence: Sentence, tdoc: TextDoc, rules: _Event
 
 def _update_context(ctx: _Context, dates: list[DateMention], places: list[PlaceMention],
                     produced: list[Outcome], tdoc: TextDoc, sentence: Sentence) -> None:
+    drives = [o for o in produced if o.is_drive_report and o.period is not None and o.period.is_day_level]
+    if len(drives) == 1 and not any(o.figures for o in produced):  # two drives leave the figures' date open
+        ctx.drive = drives[0]
+    elif dates or any(o.figures and o.period is not None and o.period.is_day_level for o in produced):
+        ctx.drive = None
     if dates:
         ctx.block_period = dates[-1]
         carrying = [d for d in dates if d.carries]
@@ -219,7 +225,7 @@ def _choose_period(outcome: Outcome, dates: list[DateMention], ctx: _Context) ->
     own = _nearest_date_before(outcome.anchor, dates)
     if own is not None:
         return own
-    return ctx.block_period or ctx.carry_period
+    return ctx.block_period or (ctx.drive.period if ctx.drive else None) or ctx.carry_period
 
 
 def _choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ctx: _Context) -> None:
@@ -239,11 +245,12 @@ def _choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], c
         chosen, span = _qualified_place(tdoc.text, chosen, span, places)
         outcome.place, outcome.place_text_span = chosen, span
     else:
-        outcome.place = ctx.block_place or ctx.carry_place
+        outcome.place = ctx.block_place or (ctx.drive.place if ctx.drive else None) or ctx.carry_place
         outcome.place_text_span = (outcome.place.start, outcome.place.end) if outcome.place else None
     if outcome.place is not None and outcome.place.province is None and outcome.place.level != "national":
         fallback = ctx.block_place if ctx.block_place is not outcome.place else None
-        for source in (fallback, ctx.carry_place):
+        earlier = [p for p in places if p.end <= outcome.place.start and p.level in ADMIN_LEVELS and p.province]
+        for source in (earlier[-1] if earlier else None, fallback, ctx.carry_place):
             if source is not None and source.province:
                 outcome.place = _with_province(outcome.place, source)
                 break
@@ -355,6 +362,12 @@ def _figure_key(outcome: Outcome, fig: Figure) -> tuple[Any, ...]:
 
 
 def _dedupe(outcomes: list[Outcome]) -> list[Outcome]:
+    dated = {(f.metric, f.value, f.qualifier, o.status) for o in outcomes if o.period is not None for f in o.figures}
+    for outcome in outcomes:  # a headline's undated figure restated with its date in the body is that figure
+        if outcome.period is None and outcome.figures:
+            # (emptied, it is dropped below as an undated outcome without figures)
+            outcome.figures = [f for f in outcome.figures
+                               if (f.metric, f.value, f.qualifier, outcome.status) not in dated]
     seen: set[tuple[Any, ...]] = set()
     seen_drives: set[tuple[Any, ...]] = set()
     kept: list[Outcome] = []
