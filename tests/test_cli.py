@@ -188,3 +188,26 @@ def test_console_script_runs(tmp_path: Path) -> None:
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "1 articles" in proc.stderr
+
+
+def test_saved_html_page_is_read_with_its_metadata(tmp_path: Path) -> None:
+    page = """<html lang="vi"><head><meta charset="utf-8"><title>Hiến máu tại Mê Linh | Báo Hà Nội</title>
+    <meta property="og:title" content="Mê Linh tiếp nhận 320 đơn vị máu">
+    <meta property="article:published_time" content="2024-04-10T08:00:00+07:00"></head>
+    <body><nav><a href="/">Trang chủ</a> <a href="/y-te">Y tế</a></nav>
+    <article><h1>Mê Linh tiếp nhận 320 đơn vị máu</h1>
+    <p>Ngày 9/4, tại khu công nghiệp Quang Minh, Hội Chữ thập đỏ huyện Mê Linh tổ chức ngày hội hiến máu
+    tình nguyện, tiếp nhận 320 đơn vị máu.</p></article>
+    <div class="related"><h3>Tin liên quan</h3><a href="/x">Sóc Sơn tiếp nhận 999 đơn vị máu</a></div>
+    </body></html>"""
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "me-linh.html").write_text(page, encoding="utf-8")
+    assert main(["run", str(tmp_path / "c"), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
+    [article] = read_jsonl(tmp_path / "o" / "articles.jsonl")
+    assert article["id"] == "me-linh" and article["published"] == "2024-04-10"
+    assert article["text"].startswith("Mê Linh tiếp nhận 320 đơn vị máu")
+    assert "999" not in article["text"] and "Trang chủ" not in article["text"]
+    [outcome] = [o for o in read_jsonl(tmp_path / "o" / "outcomes.jsonl") if o["metrics"]]
+    assert outcome["period"]["start"] == "2024-04-09"
+    assert outcome["metrics"][0]["value"] == 320
+    assert outcome["location"]["province"] == "Hà Nội"
