@@ -311,7 +311,7 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
             if e - s < 2 or any(f.start <= s and e <= f.end for f in found):
                 continue
             inner = [a for a in admin if s <= a.start and a.end <= e]
-            best = max(inner, key=lambda a: a.rank, default=None)
+            best = max(inner, key=lambda a: a.rank, default=None) or _leading_unit(text[s:e], tdoc.lang)
             found.append(PlaceMention(
                 s, e, tdoc.text[s:e], text[s:e], level, best.province if best else None, COUNTRY[tdoc.lang],
                 district=best.district if best else None, city=best.city if best else None,
@@ -322,6 +322,18 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
         if all(f.end <= k.start or k.end <= f.start for k in kept):
             kept.append(f)
     return kept
+
+
+def _leading_unit(name: str, lang: str) -> Unit | None:
+    """The unit a site's name starts with when the tokenizer glued it into one word ("南京大学",
+    "郑州大学第一附属医院"): the longest gazetteer name at the start, if it names one province only."""
+    gaz = vn_gazetteer() if lang == "vi" else cn_gazetteer()
+    keys = [key for last, key in gaz.automaton.iter(name) if last + 1 == len(key)]
+    for key in sorted(keys, key=len, reverse=True):
+        units = [u for u, _ in gaz.by_key[key]]
+        if len({u.province for u in units}) == 1:
+            return units[0]
+    return None
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
