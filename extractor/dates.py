@@ -228,7 +228,9 @@ def _resolve_relative(mention: DateMention, data: dict, last_day: DateMention | 
                       published: dt.date | None) -> None:
     word = mention.groups.get("word", "").lower()
     if word in data.get("same_day_words", []):
-        source = last_day if last_day is not None and last_day.block == mention.block else None
+        # the day of this paragraph, or of the one just before ("…是世界献血者日。\n\n当天，…")
+        near = last_day is not None and mention.block - 1 <= last_day.block <= mention.block
+        source = last_day if near else None
         if source is not None:
             mention.period_start = mention.period_end = source.period_start if source.kind == "day" else None
             if mention.period_start:
