@@ -134,7 +134,7 @@ def _update_context(ctx: _Context, dates: list[DateMention], places: list[PlaceM
     drives = [o for o in produced if o.is_drive_report and o.period is not None and o.period.is_day_level]
     if len(drives) == 1 and not any(o.figures for o in produced):  # two drives leave the figures' date open
         ctx.drive = drives[0]
-    elif dates or any(o.figures and o.period is not None and o.period.is_day_level for o in produced):
+    elif dates:
         ctx.drive = None
     if dates:
         ctx.block_period = dates[-1]

@@ -110,6 +110,7 @@ def vn_gazetteer() -> Gazetteer:
     type_words: dict[str, list[str]] = pf.data["type_words"]
     by_key: dict[str, list[tuple[Unit, bool]]] = defaultdict(list)
     bare_count: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    own_type: set[tuple[str, int]] = set()
     units = _vn_units()
     for unit, _type in units:
         if not isinstance(unit.name, str) or not unit.name.strip():
@@ -118,8 +119,12 @@ def vn_gazetteer() -> Gazetteer:
             _add(by_key, f"{word} {unit.name}".lower(), unit, True)
             if word.endswith("."):
                 _add(by_key, f"{word}{unit.name}".lower(), unit, True)
+            if isinstance(_type, str) and word == _type.lower():
+                own_type.add((f"{word} {unit.name}".lower(), id(unit)))
         if unit.level in ("province", "district"):
             bare_count[unit.name.lower()].add((unit.level, unit.province))
+    for key in {k for k, _ in own_type}:  # "thị xã Hoàng Mai": the unit of that very type first
+        by_key[key].sort(key=lambda entry, k=key: (k, id(entry[0])) not in own_type)
     for unit, _type in units:  # bare names: provinces, and districts named nowhere else
         if not isinstance(unit.name, str) or not unit.name.strip():
             continue
@@ -311,7 +316,7 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
             if e - s < 2 or any(f.start <= s and e <= f.end for f in found):
                 continue
             inner = [a for a in admin if s <= a.start and a.end <= e]
-            best = max(inner, key=lambda a: a.rank, default=None) or _leading_unit(text[s:e], tdoc.lang)
+            best = _site_unit(text, s, inner) or _leading_unit(text[s:e], tdoc.lang)
             found.append(PlaceMention(
                 s, e, tdoc.text[s:e], text[s:e], level, best.province if best else None, COUNTRY[tdoc.lang],
                 district=best.district if best else None, city=best.city if best else None,
@@ -322,6 +327,22 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
         if all(f.end <= k.start or k.end <= f.start for k in kept):
             kept.append(f)
     return kept
+
+
+def _site_unit(text: str, start: int, inner: list[PlaceMention]) -> PlaceMention | None:
+    """The unit that places a site: the province most of its inner units agree on, then one named in
+    brackets ("KCN Đồng Văn (Hà Nam)"), then the most specific."""
+    if not inner:
+        return None
+    votes: dict[str | None, int] = defaultdict(int)
+    for a in inner:
+        votes[a.province] += 1
+
+    def score(a: PlaceMention) -> tuple[int, int, int]:
+        bracketed = int(text.count("(", start, a.start) > text.count(")", start, a.start))
+        return votes[a.province], bracketed, a.rank
+
+    return max(inner, key=score)
 
 
 def _leading_unit(name: str, lang: str) -> Unit | None:
