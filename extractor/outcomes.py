@@ -235,7 +235,8 @@ def _choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], c
     before = [p for p in places if p.end <= pos]
     after_in_clause = [p for p in in_clause if p.start >= pos]
     chosen = (
-        max((p for p in in_clause if p.end <= pos), key=lambda p: p.start, default=None)
+        _venue(tdoc, outcome.sentence, places, pos)
+        or max((p for p in in_clause if p.end <= pos), key=lambda p: p.start, default=None)
         or (after_in_clause[0] if after_in_clause else None)
         or (before[-1] if before else None)
         or (places[0] if places else None)
@@ -254,6 +255,22 @@ def _choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], c
             if source is not None and source.province:
                 outcome.place = _with_province(outcome.place, source)
                 break
+
+
+def _venue(tdoc: TextDoc, sentence: Sentence, places: list[PlaceMention], pos: int) -> PlaceMention | None:
+    """The place after a venue cue ("tại", "在") before the outcome in its sentence (or after it in its
+    clause): where the drive was held, which beats the organiser's place ("Tỉnh đoàn Đắk Nông").
+    Within the venue's clause the most specific place wins ("在北京城市副中心通州区…" is 通州区)."""
+    cue = place_rules(tdoc.lang).venue_cue
+    own_clause = sentence.clause_of(pos)
+    for p in sorted(places, key=lambda p: -p.start):
+        if p.start >= pos and not own_clause[0] <= p.start < own_clause[1]:
+            continue
+        if cue.search(tdoc.match_text, max(sentence.start, p.start - 8), p.start):
+            clause = sentence.clause_of(p.start)
+            phrase = [q for q in places if p.start <= q.start < clause[1] and q.level != "national"]
+            return max(phrase, key=lambda q: (q.rank, -q.start), default=p)
+    return None
 
 
 def _with_province(place: PlaceMention, source: PlaceMention) -> PlaceMention:

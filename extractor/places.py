@@ -194,6 +194,7 @@ class _PlaceRules:
     site_levels: list[str]
     anaphora: list[tuple[str, regex.Pattern[str]]]
     partner: regex.Pattern[str]
+    venue_cue: regex.Pattern[str]
     known_sites: dict[str, str]
 
 
@@ -206,6 +207,7 @@ def place_rules(lang: str) -> _PlaceRules:
         site_levels=["town" if rule["name"] == "town" else "site" for rule, _ in compiled],
         anaphora=[(a["level"], pf.compile(a["pattern"])) for a in pf.data.get("anaphora", [])],
         partner=pf.compile(pf.data["partner_cues"]),
+        venue_cue=pf.compile(pf.data["venue_cue"]),
         known_sites=dict(pf.data.get("known_sites") or {}),
     )
 
