@@ -68,13 +68,15 @@ class _Rule:
     role: str
     pattern: regex.Pattern[str]
     order: int
+    requires: regex.Pattern[str] | None = None
 
 
 @cache
 def _rules(lang: str) -> list[_Rule]:
     pf = patterns.load(lang, "dates")
     return [
-        _Rule(rule["name"], rule["kind"], rule.get("role", "period"), rx, i)
+        _Rule(rule["name"], rule["kind"], rule.get("role", "period"), rx, i,
+              pf.compile(rule["requires_sentence"]) if rule.get("requires_sentence") else None)
         for i, (rule, rx) in enumerate(pf.compiled_rules())
     ]
 
@@ -93,6 +95,8 @@ def find_dates(tdoc: TextDoc, published: dt.date | None) -> list[DateMention]:
 def _sentence_matches(text: str, start: int, end: int, lang: str) -> list[DateMention]:
     candidates: list[tuple[int, int, regex.Match[str], _Rule]] = []
     for rule in _rules(lang):
+        if rule.requires is not None and not rule.requires.search(text, start, end):
+            continue
         for m in rule.pattern.finditer(text, start, end, overlapped=True):
             if m.end() > m.start() and m.group().strip():
                 candidates.append((m.start(), m.end(), m, rule))

@@ -85,7 +85,14 @@ def find_figures(tdoc: TextDoc) -> list[Figure]:
     return figures
 
 
+@cache
+def _number_pattern(lang: str) -> regex.Pattern[str]:
+    return patterns.load(lang, "figures").compile("{NUM}")
+
+
 def sentence_figures(text: str, sentence: Sentence, lang: str) -> list[Figure]:
+    if not _number_pattern(lang).search(text, sentence.start, sentence.end):
+        return []  # every figure rule reads a {NUM}: a sentence without one needs no rule run
     taken: list[tuple[int, int]] = []
     found: list[Figure] = []
     sentence_text = text[sentence.start : sentence.end]
