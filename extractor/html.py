@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
@@ -366,14 +367,16 @@ _FURNITURE = re.compile(
     r"pagination|pager|xgxw|xgwz|pinglun|fenxiang|copyright)($|[-_])",
     re.I,
 )
-# Headings of furniture boxes, matched against a block's whole text.
-_LABEL = re.compile(
-    r"^\s*(tin liên quan|bài liên quan|tin cùng chuyên mục|cùng chuyên mục|tin khác|tin mới|xem thêm|"
-    r"đọc thêm|có thể bạn quan tâm|bình luận|ý kiến bạn đọc|gửi bình luận|tin đọc nhiều|đọc nhiều|"
-    r"相关新闻|相关阅读|相关文章|相关链接|推荐阅读|延伸阅读|热点新闻|热门推荐|网友评论|评论|发表评论|"
-    r"上一篇|下一篇)\s*[:：]?\s*$",
-    re.I,
-)
+# Headings of furniture boxes ("Tin liên quan", "相关新闻"), matched against a block's whole text: the
+# same headings as plain text, from patterns/<lang>/furniture.yaml.
+@cache
+def _label() -> re.Pattern[str]:
+    from extractor.textdoc import furniture_headings
+
+    words = "|".join(re.escape(h) for h in sorted(furniture_headings(), key=len, reverse=True))
+    return re.compile(rf"^\s*(?:{words})\s*[:：]?\s*$", re.I)
+
+
 # Whole lines that are buttons or widgets, not prose.
 _FURNITURE_LINE = re.compile(
     r"^\s*(chia sẻ|share|facebook|twitter|zalo|email|in bài( viết)?|lưu|theo dõi.*google news|"
@@ -534,7 +537,7 @@ def _keep(blocks: Iterable[_Block], title: str | None) -> list[str]:
     kept: list[str] = []
     skipping_teasers = False
     for block in blocks:
-        if _LABEL.match(block.text):
+        if _label().match(block.text):
             skipping_teasers = True  # what follows a "Tin liên quan" label is teasers until prose resumes
             continue
         if block.link_density > 0.5:

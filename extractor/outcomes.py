@@ -242,7 +242,7 @@ def _choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], c
         or (places[0] if places else None)
     )
     if chosen is not None:
-        chosen, span = _expand_chain(tdoc.text, chosen, places)
+        chosen, span = _expand_chain(tdoc, chosen, places)
         chosen, span = _qualified_place(tdoc.text, chosen, span, places)
         outcome.place, outcome.place_text_span = chosen, span
     else:
@@ -274,20 +274,17 @@ def _venue(tdoc: TextDoc, sentence: Sentence, places: list[PlaceMention], pos: i
 
 
 def _with_province(place: PlaceMention, source: PlaceMention) -> PlaceMention:
-    from dataclasses import replace
-
     return replace(place, province=source.province, city=place.city or source.city)
 
 
-_LIST_SEPARATORS = regex.compile(r"\s*(?:、|,|，|và|和|及|与)\s*")
-
-
-def _expand_chain(text: str, place: PlaceMention, places: list[PlaceMention]) -> tuple[PlaceMention, tuple[int, int]]:
+def _expand_chain(tdoc: TextDoc, place: PlaceMention, places: list[PlaceMention]
+                  ) -> tuple[PlaceMention, tuple[int, int]]:
     """"郾城区孟庙镇、商桥镇等": a list of places under one parent stands for the parent."""
     ordered = sorted(places, key=lambda p: p.start)
     i = next(k for k, p in enumerate(ordered) if p is place)
     first = i
-    while first > 0 and ordered[first - 1].level == place.level and _LIST_SEPARATORS.fullmatch(
+    text, separators = tdoc.text, place_rules(tdoc.lang).list_separator
+    while first > 0 and ordered[first - 1].level == place.level and separators.fullmatch(
         text[ordered[first - 1].end : ordered[first].start]
     ):
         first -= 1
@@ -297,8 +294,6 @@ def _expand_chain(text: str, place: PlaceMention, places: list[PlaceMention]) ->
         if first < i:  # a list: the common parent is the place
             return parent, span
         if place.province is None or place.province != parent.province:
-            from dataclasses import replace
-
             place = replace(place, province=parent.province, city=place.city or parent.city)
         return place, span
     return place, (place.start, place.end)
@@ -346,7 +341,8 @@ def _partner_places(tdoc: TextDoc, places: list[PlaceMention]) -> set[int]:
             for p in in_sentence:
                 if p.start < cursor:
                     continue
-                if _LIST_SEPARATORS.fullmatch(text[cursor : p.start]) or not text[cursor : p.start].strip():
+                gap = text[cursor : p.start]
+                if place_rules(tdoc.lang).list_separator.fullmatch(gap) or not gap.strip():
                     partners.add(id(p))
                     cursor = p.end
                 else:

@@ -195,6 +195,7 @@ class _PlaceRules:
     anaphora: list[tuple[str, regex.Pattern[str]]]
     partner: regex.Pattern[str]
     venue_cue: regex.Pattern[str]
+    list_separator: regex.Pattern[str]
     known_sites: dict[str, str]
 
 
@@ -208,6 +209,7 @@ def place_rules(lang: str) -> _PlaceRules:
         anaphora=[(a["level"], pf.compile(a["pattern"])) for a in pf.data.get("anaphora", [])],
         partner=pf.compile(pf.data["partner_cues"]),
         venue_cue=pf.compile(pf.data["venue_cue"]),
+        list_separator=pf.compile(pf.data["list_separator"]),
         known_sites=dict(pf.data.get("known_sites") or {}),
     )
 

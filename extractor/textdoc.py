@@ -125,7 +125,7 @@ def _blocks(text: str, lang: str) -> list[Block]:
         block = Block(len(blocks), start + lead, start + lead + len(stripped))
         if in_related_section:
             block.furniture = "related-articles section"
-        elif stripped.rstrip(":： ") in rules.section_headings:
+        elif stripped.rstrip(":： ").casefold() in rules.section_headings:
             in_related_section = True
             block.furniture = "related-articles heading"
         elif stripped in seen_lines and len(stripped) > 15:
@@ -153,9 +153,18 @@ class _FurnitureRules:
 def _furniture_rules(lang: str) -> _FurnitureRules:
     pf = patterns.load(lang, "furniture")
     return _FurnitureRules(
-        set(pf.word_list("section_headings")),
+        {h.casefold() for h in pf.word_list("section_headings")},
         [(rule["name"], rx) for rule, rx in pf.compiled_rules()],
     )
+
+
+def furniture_headings() -> list[str]:
+    """Every language's headings of related-article and comment boxes (the HTML reader drops them too)."""
+    headings: list[str] = []
+    for lang in ("vi", "zh"):
+        pf = patterns.load(lang, "furniture")
+        headings += pf.word_list("section_headings") + pf.word_list("box_labels")
+    return headings
 
 
 def _sentence_spans(text: str, block: Block, lang: str) -> list[tuple[int, int]]:
