@@ -82,12 +82,12 @@ def _is_input(path: Path) -> bool:
 def read_file(path: Path) -> Iterator[Item]:
     suffix = path.suffix.lower()
     try:
+        if suffix in JSONL_SUFFIXES:  # a bundle of many articles streams line by line; the cap is per line
+            yield from _read_jsonl(path)
+            return
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             yield InputError(str(path), f"file too large ({size} bytes > {MAX_FILE_BYTES}); refused", path.stem)
-            return
-        if suffix in JSONL_SUFFIXES:
-            yield from _read_jsonl(path)
             return
         raw = path.read_bytes()
     except OSError as e:
@@ -192,8 +192,11 @@ def _article_from_html(article_id: str, path: str, html: str, encoding: str) -> 
 
 def _read_jsonl(path: Path) -> Iterator[Item]:
     with open(path, "rb") as f:
-        for n, line in enumerate(f, 1):
+        for n, line in enumerate(_capped_lines(f), 1):
             where = f"{path}:{n}"
+            if line is None:
+                yield InputError(where, f"JSONL line longer than {MAX_FILE_BYTES} bytes; refused")
+                continue
             if not line.strip():
                 continue
             try:
@@ -202,6 +205,20 @@ def _read_jsonl(path: Path) -> Iterator[Item]:
                 yield InputError(where, f"malformed JSONL line: {e}")
                 continue
             yield _article_from_record(record, where, str(path))
+
+
+def _capped_lines(f: Any) -> Iterator[bytes | None]:
+    """Lines of a binary file; None for a line over the size cap, which is skipped without being held."""
+    while True:
+        line = f.readline(MAX_FILE_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_FILE_BYTES and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of the oversized line in chunks
+                line = f.readline(MAX_FILE_BYTES + 1)
+            yield None
+            continue
+        yield line
 
 
 def _article_from_record(record: Any, where: str, path: str) -> Item:

@@ -164,6 +164,21 @@ def test_a_file_over_the_size_cap_is_refused(tmp_path: Path, monkeypatch: pytest
     assert "too large" in items[0].reason
 
 
+def test_a_large_jsonl_bundle_streams_and_only_an_oversized_line_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(corpus, "MAX_FILE_BYTES", 2000)
+    text = "Ngày 9/4/2024 huyện Mê Linh tiếp nhận 320 đơn vị máu."
+    line = json.dumps({"id": "a{}", "text": text}, ensure_ascii=False)
+    rows = [line.replace("a{}", f"a{i}") for i in range(40)]  # ~3 kB in all: over the cap as one file
+    rows.insert(20, json.dumps({"id": "huge", "text": "máu " * 1000}))
+    (tmp_path / "bundle.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    items = list(corpus.iter_corpus([tmp_path]))
+    articles = [i for i in items if isinstance(i, corpus.Article)]
+    errors = [i for i in items if isinstance(i, corpus.InputError)]
+    assert len(articles) == 40
+    assert len(errors) == 1 and errors[0].path.endswith(":21") and "longer than" in errors[0].reason
+
+
 def test_missing_input_and_usage_errors(tmp_path: Path) -> None:
     assert main(["run", str(tmp_path / "nope"), "--out", str(tmp_path / "o"), "--no-progress"]) == 1
     with pytest.raises(SystemExit) as exc:
