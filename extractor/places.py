@@ -197,6 +197,8 @@ class _PlaceRules:
     venue_cue: regex.Pattern[str]
     list_separator: regex.Pattern[str]
     known_sites: dict[str, str]
+    # (type words, {proper name: province}): sites known by the name after their type word
+    site_names: list[tuple[regex.Pattern[str], dict[str, str]]] = field(default_factory=list)
 
 
 @cache
@@ -211,6 +213,8 @@ def place_rules(lang: str) -> _PlaceRules:
         venue_cue=pf.compile(pf.data["venue_cue"]),
         list_separator=pf.compile(pf.data["list_separator"]),
         known_sites=dict(pf.data.get("known_sites") or {}),
+        site_names=[(pf.compile(group["types"]), {k.casefold(): v for k, v in group["names"].items()})
+                    for group in pf.data.get("site_names") or []],
     )
 
 
@@ -320,7 +324,8 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
             if e - s < 2 or any(f.start <= s and e <= f.end for f in found):
                 continue
             inner = [a for a in admin if s <= a.start and a.end <= e]
-            best = _site_unit(text, s, inner) or _leading_unit(text[s:e], tdoc.lang)
+            best = (_named_site(text[s:e], rules) or _site_unit(text, s, inner)
+                    or _leading_unit(text[s:e], tdoc.lang))
             found.append(PlaceMention(
                 s, e, tdoc.text[s:e], text[s:e], level, best.province if best else None, COUNTRY[tdoc.lang],
                 district=best.district if best else None, city=best.city if best else None,
@@ -331,6 +336,22 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
         if all(f.end <= k.start or k.end <= f.start for k in kept):
             kept.append(f)
     return kept
+
+
+_BRACKETED_TAIL = regex.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def _named_site(name: str, rules: _PlaceRules) -> Unit | None:
+    """A site the pattern file knows by its proper name after the type word ("KCN Bắc Thăng Long");
+    a bracket closing the name ("(Hà Nội)") is no part of it."""
+    for types, names in rules.site_names:
+        m = types.match(name)
+        if m is None:
+            continue
+        proper = _BRACKETED_TAIL.sub("", name[m.end():]).strip().casefold()
+        if proper in names:
+            return Unit(name, "site", names[proper], layout="pattern")
+    return None
 
 
 def _site_unit(text: str, start: int, inner: list[PlaceMention]) -> PlaceMention | None:
