@@ -111,7 +111,10 @@ def vn_gazetteer() -> Gazetteer:
     by_key: dict[str, list[tuple[Unit, bool]]] = defaultdict(list)
     bare_count: dict[str, set[tuple[str, str]]] = defaultdict(set)
     own_type: set[tuple[str, int]] = set()
-    units = _vn_units()
+    units = _vn_units() + [  # districts abolished before the gazetteer's snapshot, still in older reports
+        (Unit(d["name"], "district", d["province"], district=d["name"], layout="legacy"), d["type"])
+        for d in pf.data.get("former_districts") or []
+    ]
     for unit, _type in units:
         if not isinstance(unit.name, str) or not unit.name.strip():
             continue  # a few legacy wards have no short name in the data
@@ -199,6 +202,11 @@ class _PlaceRules:
     known_sites: dict[str, str]
     # (type words, {proper name: province}): sites known by the name after their type word
     site_names: list[tuple[regex.Pattern[str], dict[str, str]]] = field(default_factory=list)
+    street_words: regex.Pattern[str] | None = None  # "望江校区", "中山路": a bare name before them is no unit
+    generic_names: regex.Pattern[str] | None = None  # "城区": a unit only right after its parent
+    not_places: regex.Pattern[str] | None = None  # spans holding no place (a quoted campaign name)
+    partner_levels: frozenset[str] | None = None  # the levels a partner cue can make a partner
+    quote_attribution: regex.Pattern[str] | None = None  # "”漳州市中心血站负责人说。"
 
 
 @cache
@@ -215,7 +223,16 @@ def place_rules(lang: str) -> _PlaceRules:
         known_sites=dict(pf.data.get("known_sites") or {}),
         site_names=[(pf.compile(group["types"]), {k.casefold(): v for k, v in group["names"].items()})
                     for group in pf.data.get("site_names") or []],
+        street_words=_optional(pf, "street_words"),
+        generic_names=_optional(pf, "generic_names"),
+        not_places=_optional(pf, "not_places"),
+        partner_levels=frozenset(pf.data["partner_levels"]) if pf.data.get("partner_levels") else None,
+        quote_attribution=_optional(pf, "quote_attribution"),
     )
+
+
+def _optional(pf: patterns.PatternFile, key: str) -> regex.Pattern[str] | None:
+    return pf.compile(pf.data[key]) if pf.data.get(key) else None
 
 
 def find_places(tdoc: TextDoc) -> list[PlaceMention]:
@@ -228,7 +245,7 @@ def find_places(tdoc: TextDoc) -> list[PlaceMention]:
     anaphors = [m for start, end in spans for m in _anaphor_mentions(tdoc, start, end)]
     mentions = _drop_overlapping(mentions, anaphors)
     mentions.sort(key=lambda m: m.start)
-    resolved = _resolve_anaphors(mentions, tdoc.lang)
+    resolved = _resolve_anaphors(mentions, tdoc)
     for m in resolved:
         sentence = tdoc.sentence_at(m.start)
         m.sentence = sentence.index if sentence else -1
@@ -246,9 +263,16 @@ def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
     hay = chunk.lower() if lang == "vi" else chunk
     if len(hay) != len(chunk):
         hay = chunk
+    rules = place_rules(lang)
+    hidden = [m.span() for m in rules.not_places.finditer(chunk)] if rules.not_places else []
     hits: list[tuple[int, int, str]] = []
     for last, key in gaz.automaton.iter(hay):
         s, e = last - len(key) + 1, last + 1
+        if any(hs <= s and e <= he for hs, he in hidden):
+            continue
+        typed = any(t for _, t in gaz.by_key[key])
+        if rules.street_words and not typed and rules.street_words.match(chunk, e):
+            continue  # "四川大学望江校区", "中山路": a campus or a street named after the place
         if lang == "vi":
             if (s > 0 and _is_word_char(chunk[s - 1])) or (e < len(chunk) and _is_word_char(chunk[e])):
                 continue
@@ -262,6 +286,8 @@ def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
     for hit in hits:
         if all(hit[1] <= k[0] or k[1] <= hit[0] for k in kept):
             kept.append(hit)
+    if rules.generic_names:  # "城区" alone is any downtown; "阳泉市城区" is the district
+        kept = [k for k in kept if not rules.generic_names.fullmatch(k[2]) or any(o[1] == k[0] for o in kept)]
     mentions = []
     for s, e, key in sorted(kept):
         units = [u for u, _ in gaz.by_key[key]]
