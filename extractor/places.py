@@ -278,7 +278,7 @@ def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
                 continue
             if not any(typed for _, typed in gaz.by_key[key]) and not chunk[s].isupper():
                 continue  # a bare name counts only when written as a proper noun
-        elif not _zh_hit_aligned(tdoc, start + s, start + e, any(t for _, t in gaz.by_key[key])):
+        elif not _zh_hit_aligned(tdoc, start + s, start + e, typed):
             continue
         hits.append((s, e, key))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
@@ -434,21 +434,33 @@ def _drop_overlapping(mentions: list[PlaceMention], anaphors: list[PlaceMention]
     return mentions + kept
 
 
-def _resolve_anaphors(mentions: list[PlaceMention], lang: str) -> list[PlaceMention]:
-    """"toàn quận", "全市": the last place of that level named before; dropped when there is none."""
+def _resolve_anaphors(mentions: list[PlaceMention], tdoc: TextDoc) -> list[PlaceMention]:
+    """"toàn quận", "全市": the last place of that level named before; dropped when there is none.
+    "在此", "当地" (level `here`): the last place named before the anaphor's clause, whose own subject
+    ("血站在此开展") is not where it points; else the last place before it."""
+    lang = tdoc.lang
     last: dict[str, PlaceMention] = {}
+    named: list[PlaceMention] = []
     resolved: list[PlaceMention] = []
     for m in mentions:
         if not m.anaphor:
             for level in ("province", "city", "district"):
                 if m.level == level or (level == "province" and m.province and m.level != "national"):
                     last[level] = m if m.level == level else last.get(level, _province_of(m))
+            if m.level != "national":
+                named.append(m)
             resolved.append(m)
             continue
         if m.level == "national":
             resolved.append(replace(m, name="toàn quốc" if lang == "vi" else "全国", province=None))
             continue
-        antecedent = last.get(m.level) or (last.get("district") if m.level == "city" else None)
+        if m.level == "here":
+            sentence = tdoc.sentence_at(m.start)
+            clause_start = sentence.clause_of(m.start)[0] if sentence else m.start
+            earlier = [p for p in named if p.end <= clause_start]
+            antecedent = earlier[-1] if earlier else (named[-1] if named else None)
+        else:
+            antecedent = last.get(m.level) or (last.get("district") if m.level == "city" else None)
         if m.level == "city" and antecedent is None:
             antecedent = last.get("province")
         if antecedent is None:
