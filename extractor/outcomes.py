@@ -99,10 +99,11 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
         produced = _figure_outcomes(tdoc, sentence, by_sentence_fig.get(sentence.index, []))
         produced += _drive_outcomes(tdoc, sentence, s_dates, produced, rules)
         produced = [o for o in produced if not (o.is_drive_report and _undated_without_place(o, s_dates, s_places))]
+        quoted = [] if s_places or not produced else _attribution_places(tdoc, sentence, by_sentence_place)
         for outcome in produced:
             outcome.sentence_figures = by_sentence_fig.get(sentence.index, [])
             outcome.period = _choose_period(outcome, s_dates, ctx)
-            _choose_place(tdoc, outcome, s_places, ctx)
+            _choose_place(tdoc, outcome, s_places or quoted, ctx, _drive_extent(outcome, s_dates))
             outcome.name = _campaign_name(tdoc, outcome, rules)
             outcome.organizer = _organizer(tdoc, outcome, rules)
             outcome.partial = bool(rules.partial.search(tdoc.text, sentence.start, sentence.end))
@@ -228,14 +229,42 @@ def _choose_period(outcome: Outcome, dates: list[DateMention], ctx: _Context) ->
     return ctx.block_period or (ctx.drive.period if ctx.drive else None) or ctx.carry_period
 
 
-def _choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ctx: _Context) -> None:
+def _drive_extent(outcome: Outcome, dates: list[DateMention]) -> int | None:
+    """A drive told by its date ("3月8日，在芜湖市镜湖区，女职工参加无偿献血") reads its venue up to the
+    next date of its sentence, not only in the date's own clause."""
+    if not outcome.is_drive_report:
+        return None
+    later = [d.start for d in dates if d.start > outcome.anchor]
+    return min(later, default=outcome.sentence.end)
+
+
+def _attribution_places(tdoc: TextDoc, sentence: Sentence, by_place: dict[int, list[PlaceMention]]
+                        ) -> list[PlaceMention]:
+    """The places of the speaker named right after a quotation ("“…采集了近6万毫升血液。”漳州市中心血站
+    负责人说。"): they place the quotation's figures."""
+    rx = place_rules(tdoc.lang).quote_attribution
+    following = tdoc.sentences[sentence.index + 1] if sentence.index + 1 < len(tdoc.sentences) else None
+    if rx is None or following is None or following.block != sentence.block:
+        return []
+    m = rx.match(tdoc.match_text, following.start, following.end)
+    if m is None:
+        return []
+    return [p for p in by_place.get(following.index, []) if p.start < m.end()]
+
+
+def _choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ctx: _Context,
+                  drive_extent: int | None = None) -> None:
     pos = outcome.anchor
     clause = outcome.sentence.clause_of(pos)
     in_clause = [p for p in places if clause[0] <= p.start < clause[1]]
     before = [p for p in places if p.end <= pos]
     after_in_clause = [p for p in in_clause if p.start >= pos]
+    if drive_extent is not None:
+        venue = _venue(tdoc, outcome.sentence, [p for p in places if p.start < drive_extent], drive_extent)
+    else:
+        venue = _venue(tdoc, outcome.sentence, places, pos)
     chosen = (
-        _venue(tdoc, outcome.sentence, places, pos)
+        venue
         or max((p for p in in_clause if p.end <= pos), key=lambda p: p.start, default=None)
         or (after_in_clause[0] if after_in_clause else None)
         or (before[-1] if before else None)
@@ -332,6 +361,7 @@ def _qualified_place(text: str, place: PlaceMention, span: tuple[int, int],
 def _partner_places(tdoc: TextDoc, places: list[PlaceMention]) -> set[int]:
     """Places named as partners ("phối hợp với Viện …, Bệnh viện …"), not as where a drive took place."""
     cue = place_rules(tdoc.lang).partner
+    levels = place_rules(tdoc.lang).partner_levels
     text = tdoc.match_text
     partners: set[int] = set()
     for sentence in tdoc.sentences:
@@ -343,7 +373,8 @@ def _partner_places(tdoc: TextDoc, places: list[PlaceMention]) -> set[int]:
                     continue
                 gap = text[cursor : p.start]
                 if place_rules(tdoc.lang).list_separator.fullmatch(gap) or not gap.strip():
-                    partners.add(id(p))
+                    if levels is None or p.level in levels:  # "联合长沙市开福区": a district hosts, not partners
+                        partners.add(id(p))
                     cursor = p.end
                 else:
                     break
