@@ -21,7 +21,8 @@ from extractor.patterns import register_example_checker
 from extractor.textdoc import TextDoc, segment
 
 # Periods that set the time frame for later paragraphs; a single day or range only speaks for its own.
-CARRYING_KINDS = {"month", "month_part", "month_range", "months", "quarter", "half", "year", "years", "since"}
+CARRYING_KINDS = {"month", "same_month", "month_part", "month_range", "months", "quarter", "half", "year", "years",
+                  "since"}
 
 
 @dataclass
@@ -116,12 +117,18 @@ def _resolve_all(mentions: list[DateMention], lang: str, published: dt.date | No
     last_year: int | None = None
     last_month: int | None = None
     last_day: DateMention | None = None
+    last_period: DateMention | None = None  # the last day, range or month named: "cả tháng" points back to it
     for mention in mentions:
         context_year = _context_year(last_year, explicit_years, published)
         try:
-            _resolve(mention, data, context_year, last_month, last_day, published)
+            if mention.kind == "same_month":
+                _resolve_same_month(mention, last_period)
+            else:
+                _resolve(mention, data, context_year, last_month, last_day, published)
         except (ValueError, KeyError):  # "31/2": a match that is no real date
             mention.period_start = mention.period_end = None
+        if mention.is_period and mention.period_start and mention.kind in ("day", "range", "month", "month_part"):
+            last_period = mention
         if "y" in mention.groups:
             last_year = int(mention.groups["y"])
         if "m" in mention.groups:
@@ -226,6 +233,19 @@ def _period(kind: str, g: dict[str, str], data: dict, year: int,
     if kind == "years":
         return dt.date(year, 1, 1), dt.date(int(g["y2"]), 12, 31)
     return None, None
+
+
+def _resolve_same_month(mention: DateMention, source: DateMention | None) -> None:
+    """"cả tháng", "trong tháng": the month of the last day, range or month named before, when that lies
+    in one month; open when there is none (never the publication month, which may be another)."""
+    if source is None or source.period_start is None:
+        return
+    first, last = source.period_start, source.period_end or source.period_start
+    if (first.year, first.month) != (last.year, last.month):
+        return
+    mention.period_start = first.replace(day=1)
+    mention.period_end = first.replace(day=_month_end(first.year, first.month))
+    mention.kind = "month"  # resolved, it is that month
 
 
 def _resolve_relative(mention: DateMention, data: dict, last_day: DateMention | None,
