@@ -3,6 +3,10 @@
 Rules are data (`patterns/<lang>/figures.yaml`); this module runs them sentence by sentence, reads
 the numbers, maps qualifier words, and decides actual vs target from the status cues
 (`patterns/<lang>/status.yaml`). A span taken by an earlier rule is not read again.
+
+Tables flattened into lines ("Ngày | Địa điểm | Số đơn vị máu", then one line per row) are read by
+column: a header line whose cells name a metric (`table` in the figures file) makes the number in that
+column of each following row a figure, its span the number in the cell; other columns give nothing.
 """
 
 from __future__ import annotations
@@ -80,6 +84,10 @@ def find_figures(tdoc: TextDoc) -> list[Figure]:
     figures: list[Figure] = []
     for sentence in tdoc.sentences:
         figures.extend(sentence_figures(tdoc.match_text, sentence, tdoc.lang))
+    table = table_figures(tdoc)
+    if table:
+        figures = sorted(figures + [t for t in table if not any(f.start < t.end and t.start < f.end for f in figures)],
+                         key=lambda f: f.start)
     for figure in figures:  # rules read the folded text; the words are the article's own
         figure.text = tdoc.text[figure.start : figure.end]
     return figures
@@ -156,6 +164,89 @@ def _figure(text: str, m: regex.Match[str], span: tuple[int, int], rule: _Rule, 
         low=clean(low) if low is not None else None,
         high=clean(high) if high is not None else None,
         rule=rule.name,
+    )
+
+
+@dataclass
+class _TableRules:
+    requires: regex.Pattern[str]
+    separator: regex.Pattern[str]
+    cell: regex.Pattern[str]
+    columns: list[tuple[str, regex.Pattern[str]]]
+
+
+@cache
+def _table_rules(lang: str) -> _TableRules | None:
+    pf = patterns.load(lang, "figures")
+    table = pf.data.get("table")
+    if not table:
+        return None
+    return _TableRules(
+        requires=pf.compile(table["requires_sentence"]),
+        separator=pf.compile(table["separator"]),
+        cell=pf.compile(table["cell"]),
+        columns=[(column["metric"], pf.compile(column["pattern"])) for column in table["columns"]],
+    )
+
+
+def _cells(text: str, start: int, end: int, separator: regex.Pattern[str]) -> list[tuple[int, int]]:
+    """The cells of a line as stripped spans; empty cells at either end ("| a | b |") are dropped."""
+    bounds, last = [], start
+    for m in separator.finditer(text, start, end):
+        bounds.append((last, m.start()))
+        last = m.end()
+    bounds.append((last, end))
+    cells = []
+    for s, e in bounds:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        cells.append((s, e))
+    while cells and cells[0][0] == cells[0][1]:
+        cells.pop(0)
+    while cells and cells[-1][0] == cells[-1][1]:
+        cells.pop()
+    return cells
+
+
+def table_figures(tdoc: TextDoc) -> list[Figure]:
+    """Figures of flattened tables: the header line names each column's metric, the rows that follow
+    (lines of as many cells) give one figure per metric column."""
+    rules = _table_rules(tdoc.lang)
+    if rules is None:
+        return []
+    text = tdoc.match_text
+    found: list[Figure] = []
+    header: list[str | None] | None = None
+    for block in tdoc.blocks:
+        if block.furniture or not rules.requires.search(text, block.start, block.end):
+            header = None
+            continue
+        cells = _cells(text, block.start, block.end, rules.separator)
+        if header is not None and len(cells) == len(header):
+            for (s, e), metric in zip(cells, header, strict=True):
+                figure = _cell_figure(tdoc, s, e, metric, rules) if metric else None
+                if figure is not None:
+                    found.append(figure)
+            continue
+        metrics = [next((metric for metric, rx in rules.columns if rx.fullmatch(text, s, e)), None)
+                   for s, e in cells]
+        header = metrics if len(cells) >= 2 and any(metrics) else None
+    return found
+
+
+def _cell_figure(tdoc: TextDoc, start: int, end: int, metric: str, rules: _TableRules) -> Figure | None:
+    m = rules.cell.fullmatch(tdoc.match_text, start, end)
+    sentence = tdoc.sentence_at(start)
+    number = parse_number(m.group("num"), tdoc.lang) if m else None
+    if m is None or sentence is None or number is None:
+        return None
+    s, e = m.span("num")
+    return Figure(
+        metric=metric, value=clean(number.value), qualifier="exact", text=tdoc.text[s:e], start=s, end=e,
+        unit="", status=status_before(tdoc.match_text, sentence.start, s, tdoc.lang), rule="table",
+        sentence=sentence.index,
     )
 
 
