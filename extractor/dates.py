@@ -216,7 +216,7 @@ def _period(kind: str, g: dict[str, str], data: dict, year: int,
             else 3 * int(data["quarters"][g["nq"]])
         if not 1 <= n <= 12:
             return None, None
-        if g.get("part") == "cuối":
+        if g.get("part", "").lower() in data.get("parts_from_end", []):
             first_month = 13 - n
             return dt.date(year, first_month, 1), dt.date(year, 12, 31)
         return dt.date(year, 1, 1), dt.date(year, n, _month_end(year, n))

@@ -377,13 +377,13 @@ def _label() -> re.Pattern[str]:
     return re.compile(rf"^\s*(?:{words})\s*[:：]?\s*$", re.I)
 
 
-# Whole lines that are buttons or widgets, not prose.
-_FURNITURE_LINE = re.compile(
-    r"^\s*(chia sẻ|share|facebook|twitter|zalo|email|in bài( viết)?|lưu|theo dõi.*google news|"
-    r"\d+:\d+\s*/\s*\d+:\d+|\d+:\d+|分享到.*|【?\s*(打印|关闭|收藏|打印本页|关闭窗口)\s*】?|"
-    r"【?字[体號号][:：].*|.*扫一扫.*)\s*$",
-    re.I,
-)
+def _is_widget_line(text: str) -> bool:
+    """A whole line that is a button or a player, not prose (rules in patterns/<lang>/furniture.yaml)."""
+    from extractor.textdoc import widget_lines
+
+    return any(rx.match(text) for rx in widget_lines())
+
+
 _BLOCK_TAGS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
                "ol", "blockquote", "pre", "table", "tbody", "thead", "tr", "td", "th", "dl", "dt", "dd",
                "figcaption", "header", "center", "founder-content", "hr"}
@@ -545,7 +545,7 @@ def _keep(blocks: Iterable[_Block], title: str | None) -> list[str]:
         if skipping_teasers and len(block.text) < 60 and block.tag in ("li", "h3", "h4", "h5", "span", "div"):
             continue
         skipping_teasers = False
-        if _FURNITURE_LINE.match(block.text) or block.text == title or _is_dateline(block.text):
+        if _is_widget_line(block.text) or block.text == title or _is_dateline(block.text):
             continue
         if kept and kept[-1] == block.text:
             continue

@@ -153,8 +153,6 @@ def _automaton(keys: dict[str, Any]) -> Any:
     return automaton
 
 
-_CN_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "地区",
-                "省", "市", "区", "县", "盟", "旗")
 
 
 @cache
@@ -182,7 +180,7 @@ def cn_gazetteer() -> Gazetteer:
 
 
 def _cn_short(name: str) -> str | None:
-    for suffix in _CN_SUFFIXES:
+    for suffix in patterns.load("zh", "places").data["admin_suffixes"]:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return None

@@ -167,6 +167,13 @@ def furniture_headings() -> list[str]:
     return headings
 
 
+@cache
+def widget_lines() -> list[regex.Pattern[str]]:
+    """Every language's rules for lines that are buttons or players (the HTML reader drops them too)."""
+    return [rx for lang in ("vi", "zh") for rule, rx in patterns.load(lang, "furniture").compiled_rules()
+            if rule["name"] in ("share_button", "player")]
+
+
 def _sentence_spans(text: str, block: Block, lang: str) -> list[tuple[int, int]]:
     chunk = text[block.start : block.end]
     pieces = _vi_sentences(chunk) if lang == "vi" else _zh_sentences(chunk)
