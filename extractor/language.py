@@ -22,10 +22,6 @@ class LanguageGuess:
     reason: str
 
 
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
-
-
 def _is_vietnamese_letter(ch: str) -> bool:
     if ch in _VI_BASE_LETTERS:
         return True

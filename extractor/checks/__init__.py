@@ -8,10 +8,7 @@ consistent, inconsistent, implausible or unverifiable (no data to check against;
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +22,7 @@ from extractor.checks.ratios import ratio_checks
 from extractor.checks.reference import Reference, load_reference
 from extractor.checks.scale import scale_checks
 from extractor.checks.summary import format_summary
+from extractor.output import read_jsonl, write_jsonl
 
 __all__ = ["add_arguments", "format_summary", "load_corpus", "load_reference", "run", "run_checks"]
 
@@ -43,16 +41,13 @@ CHECK_FAMILIES: tuple[CheckFamily, ...] = (
 )
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+def _rows(path: Path) -> list[dict[str, Any]]:
+    return read_jsonl(path) if path.exists() else []
 
 
 def load_corpus(out_dir: Path) -> Corpus:
-    outcomes = [Outcome.from_record(raw) for raw in read_jsonl(out_dir / OUTCOMES_FILE)]
-    articles = {raw["id"]: raw for raw in read_jsonl(out_dir / ARTICLES_FILE)}
+    outcomes = [Outcome.from_record(raw) for raw in _rows(out_dir / OUTCOMES_FILE)]
+    articles = {raw["id"]: raw for raw in _rows(out_dir / ARTICLES_FILE)}
     return Corpus(outcomes, articles)
 
 
@@ -65,19 +60,6 @@ def compute_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any]]
         numbering[(check["article_id"], check["check"])] += 1
         check["id"] = f"{check['article_id']}:{check['check']}:{numbering[(check['article_id'], check['check'])]}"
     return checks
-
-
-def write_jsonl_atomic(path: Path, records: list[dict[str, Any]]) -> None:
-    # Temp file in the same directory, then os.replace: readers never see a half-written file.
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False)
-    try:
-        with handle:
-            for record in records:
-                handle.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 def _json_safe(value: Any) -> Any:
@@ -95,7 +77,7 @@ def run_checks(out_dir: Path, reference: Reference | None = None) -> list[dict[s
     """Read outcomes.jsonl + articles.jsonl from out_dir, write out_dir/checks.jsonl, return the checks."""
     out_dir = Path(out_dir)
     checks = [_json_safe(c) for c in compute_checks(load_corpus(out_dir), reference or load_reference())]
-    write_jsonl_atomic(out_dir / CHECKS_FILE, checks)
+    write_jsonl(out_dir / CHECKS_FILE, checks)
     return checks
 
 
