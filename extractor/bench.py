@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from extractor.corpus import Article, iter_corpus
+from extractor.lang import codes, get_pack
 from extractor.language import detect_language
 from extractor.pipeline import process_article
 
@@ -23,10 +24,12 @@ def _corpus(n: int, corpus_dir: str | None) -> dict[str, list[Article]]:
     seeds = [a for a in iter_corpus([root]) if isinstance(a, Article)]
     if not seeds:
         raise SystemExit(f"no articles under {root}")
-    by_lang: dict[str, list[Article]] = {"vi": [], "zh": []}
+    by_lang: dict[str, list[Article]] = {code: [] for code in codes()}
     for i in range(n):
         seed = seeds[i % len(seeds)]
-        lang = detect_language(seed.text).lang or "vi"
+        lang = detect_language(seed.text).lang
+        if lang is None:
+            continue
         by_lang[lang].append(Article(id=f"{seed.id}-{i}", path=seed.path, text=seed.text, title=seed.title,
                                      published=seed.published))
     return by_lang
@@ -34,17 +37,7 @@ def _corpus(n: int, corpus_dir: str | None) -> dict[str, list[Article]]:
 
 def _reference(lang: str, texts: list[str]) -> float:
     started = time.perf_counter()
-    if lang == "vi":
-        from underthesea import word_tokenize
-
-        for text in texts:
-            word_tokenize(text, use_token_normalize=False)
-    else:
-        from extractor.textdoc import jieba_tokenizer
-
-        tokenizer = jieba_tokenizer()
-        for text in texts:
-            tokenizer.lcut(text)
+    get_pack(lang).reference_pass(texts)
     return time.perf_counter() - started
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from extractor import __version__
 from extractor.corpus import InputError, iter_corpus
+from extractor.lang import codes
 from extractor.output import AtomicJsonl
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -36,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and write articles.jsonl, outcomes.jsonl and errors.jsonl to --out."))
     run.add_argument("inputs", nargs="+", help="files or directories of articles")
     run.add_argument("--out", default="out", help="output directory (default: out/)")
-    run.add_argument("--lang", choices=["vi", "zh"], help="force the language instead of detecting it")
+    run.add_argument("--lang", choices=codes(), help="force the language instead of detecting it")
     run.add_argument("--check", action="store_true", help="also run the fact checks (writes checks.jsonl)")
     run.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     run.set_defaults(func=cmd_run)

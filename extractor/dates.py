@@ -17,8 +17,7 @@ from typing import Any
 import regex
 
 from extractor import patterns
-from extractor.patterns import register_example_checker
-from extractor.textdoc import TextDoc, segment
+from extractor.textdoc import TextDoc
 
 # Periods that set the time frame for later paragraphs; a single day or range only speaks for its own.
 CARRYING_KINDS = {"month", "same_month", "month_part", "month_range", "months", "quarter", "half", "year", "years",
@@ -154,7 +153,7 @@ def _year(mention: DateMention, data: dict, context_year: int | None, published:
         return int(g["y2"])
     if "rel" in g:
         base = published.year if published else None
-        offset = data.get("relative_years", {}).get(g["rel"])
+        offset = data["relative_years"].get(g["rel"])
         return base + offset if base is not None and offset is not None else None
     if published:
         return published.year
@@ -211,12 +210,12 @@ def _period(kind: str, g: dict[str, str], data: dict, year: int,
         first, last = data["month_parts"][g["part"]]
         return dt.date(year, m, first), dt.date(year, m, min(last, _month_end(year, m)))
     if kind == "months":
-        words = data.get("number_words") or {}
+        words = data["number_words"]
         n = (int(words.get(g["n"].lower(), 0)) if not g["n"].isdigit() else int(g["n"])) if "n" in g \
             else 3 * int(data["quarters"][g["nq"]])
         if not 1 <= n <= 12:
             return None, None
-        if g.get("part", "").lower() in data.get("parts_from_end", []):
+        if g.get("part", "").lower() in data["parts_from_end"]:
             first_month = 13 - n
             return dt.date(year, first_month, 1), dt.date(year, 12, 31)
         return dt.date(year, 1, 1), dt.date(year, n, _month_end(year, n))
@@ -251,7 +250,7 @@ def _resolve_same_month(mention: DateMention, source: DateMention | None) -> Non
 def _resolve_relative(mention: DateMention, data: dict, last_day: DateMention | None,
                       published: dt.date | None) -> None:
     word = mention.groups.get("word", "").lower()
-    if word in data.get("same_day_words", []):
+    if word in data["same_day_words"]:
         # the day of this paragraph, or of the one just before ("…是世界献血者日。\n\n当天，…")
         near = last_day is not None and mention.block - 1 <= last_day.block <= mention.block
         source = last_day if near else None
@@ -261,7 +260,7 @@ def _resolve_relative(mention: DateMention, data: dict, last_day: DateMention | 
                 return
         day = published
     else:
-        offset = data.get("relative_days", {}).get(word)
+        offset = data["relative_days"].get(word)
         day = published + dt.timedelta(days=offset) if published and offset is not None else None
     mention.period_start = mention.period_end = day
 
@@ -273,21 +272,3 @@ def parse_published(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value.strip()[:10])
     except ValueError:
         return None
-
-
-@register_example_checker("dates")
-def check_example(lang: str, example: dict) -> None:
-    text = str(example["text"])
-    published = example.get("published")
-    if isinstance(published, str):
-        published = parse_published(published)
-    got = find_dates(segment(text, lang), published)
-    expected = example["expect"]
-    assert len(got) == len(expected), f"{text!r}: got {[(m.text, m.kind, m.role) for m in got]}"
-    for mention, exp in zip(got, expected, strict=True):
-        if "role" in exp:
-            assert mention.role == exp["role"], f"{text!r}: role {mention.role}"
-        if "period" in exp:
-            want = [str(x) if x is not None else None for x in exp["period"]]
-            have = [_iso(mention.period_start), _iso(mention.period_end)]
-            assert have == want, f"{text!r}: {have} != {want} ({mention.rule})"

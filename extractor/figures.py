@@ -18,9 +18,9 @@ from typing import Any
 import regex
 
 from extractor import patterns
-from extractor.numbers import clean, parse_number, qualifier_of
-from extractor.patterns import register_example_checker
-from extractor.textdoc import Sentence, TextDoc, segment
+from extractor.lang import get_pack
+from extractor.numbers import clean, qualifier_of
+from extractor.textdoc import Sentence, TextDoc
 
 _SPAN_GROUPS = ("qual", "num", "num2", "qual_after", "unit")
 
@@ -136,7 +136,7 @@ def _group(m: regex.Match[str], name: str) -> str | None:
 
 
 def _figure(text: str, m: regex.Match[str], span: tuple[int, int], rule: _Rule, lang: str) -> Figure | None:
-    number = parse_number(m.group("num"), lang)
+    number = get_pack(lang).parse_number(m.group("num"))
     if number is None:
         return None
     unit = (_group(m, "unit") or "").strip()
@@ -146,7 +146,7 @@ def _figure(text: str, m: regex.Match[str], span: tuple[int, int], rule: _Rule, 
     low, high = number.low, number.high
     num2 = _group(m, "num2")
     if num2:
-        second = parse_number(num2, lang)
+        second = get_pack(lang).parse_number(num2)
         if second is None or second.value <= number.value:
             return None  # "1-2" is no range of a count we can trust
         low, high = number.value * factor, second.value * factor
@@ -178,7 +178,7 @@ class _TableRules:
 @cache
 def _table_rules(lang: str) -> _TableRules | None:
     pf = patterns.load(lang, "figures")
-    table = pf.data.get("table")
+    table = pf.data["table"]
     if not table:
         return None
     return _TableRules(
@@ -239,7 +239,7 @@ def table_figures(tdoc: TextDoc) -> list[Figure]:
 def _cell_figure(tdoc: TextDoc, start: int, end: int, metric: str, rules: _TableRules) -> Figure | None:
     m = rules.cell.fullmatch(tdoc.match_text, start, end)
     sentence = tdoc.sentence_at(start)
-    number = parse_number(m.group("num"), tdoc.lang) if m else None
+    number = tdoc.pack.parse_number(m.group("num")) if m else None
     if m is None or sentence is None or number is None:
         return None
     s, e = m.span("num")
@@ -258,27 +258,3 @@ def status_before(text: str, sentence_start: int, pos: int, lang: str) -> str:
             if m.end() > best_end:
                 best_status, best_end = status, m.end()
     return best_status
-
-
-def _figures_of(text: str, lang: str) -> list[Figure]:
-    return find_figures(segment(text, lang))
-
-
-@register_example_checker("figures")
-def check_example(lang: str, example: dict) -> None:
-    got = _figures_of(str(example["text"]), lang)
-    expected = example["expect"]
-    assert len(got) == len(expected), f"{example['text']!r}: got {[(f.metric, f.value) for f in got]}"
-    for fig, exp in zip(got, expected, strict=True):
-        for key, want in exp.items():
-            have = getattr(fig, key)
-            assert have == want, f"{example['text']!r}: {key} {have!r} != {want!r}"
-        if "qualifier" not in exp:
-            assert fig.qualifier == "exact", f"{example['text']!r}: qualifier {fig.qualifier}"
-
-
-@register_example_checker("status")
-def check_status_example(lang: str, example: dict) -> None:
-    got = _figures_of(str(example["text"]), lang)
-    assert got, f"{example['text']!r}: no figure found"
-    assert got[-1].status == example["expect"], f"{example['text']!r}: {got[-1].status}"

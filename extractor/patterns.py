@@ -9,20 +9,21 @@ Every file has the same frame:
     rules: [{name: ..., pattern: regex, ...dimension-specific keys}]
     examples: [{text: ..., expect: ...}]   # positives and negatives, run by tests/test_pattern_examples.py
 
-The engine modules register a checker per dimension (`register_example_checker`) that runs one
-example through the real extraction code, so a rule file and its examples can never drift apart.
+and the keys of its dimension, declared in `extractor/schemas/patterns/<dimension>.json`: a file
+with an unknown, misspelt or missing key fails to load, naming the file and the key.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import regex
 import yaml
 
@@ -71,7 +72,42 @@ class PatternFile:
         return [(rule, self.compile(rule["pattern"], flags)) for rule in self.rules if "pattern" in rule]
 
     def word_list(self, key: str) -> list[str]:
-        return list(self.data.get(key) or [])
+        return list(self.data[key] or [])
+
+
+class PatternFileError(ValueError):
+    """A rule file that does not have its dimension's shape."""
+
+
+@cache
+def dimension_schema(dimension: str) -> dict[str, Any]:
+    """The declared shape of a dimension's files: its own keys, the frame's, and no others."""
+    base = Path(__file__).resolve().parent / "schemas" / "patterns"
+    path = base / f"{dimension}.json"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in base.glob("*.json") if p.stem != "frame"))
+        raise PatternFileError(f"no schema for rule dimension {dimension!r} (known: {known})")
+    frame = json.loads((base / "frame.json").read_text(encoding="utf-8"))
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["type"] = "object"
+    schema["properties"] = {**frame["properties"], **schema["properties"]}
+    schema["required"] = sorted(set(frame["required"]) | set(schema.get("required", [])))
+    schema["additionalProperties"] = False
+    return schema
+
+
+def validate(raw: Any, path: Path, lang: str, dimension: str) -> None:
+    """Raise PatternFileError naming the file and the offending key when `raw` is not of its shape."""
+    if not isinstance(raw, dict):
+        raise PatternFileError(f"{path}: a rule file is a mapping of keys, not {type(raw).__name__}")
+    errors = sorted(jsonschema.Draft202012Validator(dimension_schema(dimension)).iter_errors(raw),
+                    key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        lines = [f"  at {'/'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}" for e in errors[:10]]
+        raise PatternFileError(f"{path}: not a valid {dimension} rule file\n" + "\n".join(lines))
+    for key, want in (("lang", lang), ("dimension", dimension)):
+        if raw[key] != want:
+            raise PatternFileError(f"{path}: {key} is {raw[key]!r}, but the file's place says {want!r}")
 
 
 @cache
@@ -79,16 +115,17 @@ def load(lang: str, dimension: str) -> PatternFile:
     path = patterns_dir() / lang / f"{dimension}.yaml"
     with open(path, encoding="utf-8") as f:
         raw = yaml.safe_load(f) or {}
+    validate(raw, path, lang, dimension)
     fragments = dict(raw.get("fragments") or {})
     if dimension != "numbers" and (path.parent / "numbers.yaml").exists():
         # The number fragments ({NUM}, {QUAL}...) are shared by every rule file of the language.
         fragments = {**load(lang, "numbers").fragments, **fragments}
     known = {"lang", "dimension", "description", "fragments", "rules", "examples"}
     return PatternFile(
-        lang=raw.get("lang", lang),
-        dimension=raw.get("dimension", dimension),
+        lang=raw["lang"],
+        dimension=raw["dimension"],
         path=path,
-        description=raw.get("description", ""),
+        description=raw["description"],
         fragments=fragments,
         rules=list(raw.get("rules") or []),
         examples=list(raw.get("examples") or []),
@@ -100,26 +137,3 @@ def all_pattern_files() -> list[tuple[str, str]]:
     """(lang, dimension) of every pattern file on disk."""
     base = patterns_dir()
     return sorted((p.parent.name, p.stem) for p in base.glob("*/*.yaml"))
-
-
-ExampleChecker = Callable[[str, dict[str, Any]], None]
-_CHECKERS: dict[str, ExampleChecker] = {}
-
-
-def register_example_checker(dimension: str) -> Callable[[ExampleChecker], ExampleChecker]:
-    """Decorator: `checker(lang, example)` raises AssertionError when the example does not hold."""
-
-    def deco(fn: ExampleChecker) -> ExampleChecker:
-        _CHECKERS[dimension] = fn
-        return fn
-
-    return deco
-
-
-def example_checker(dimension: str) -> ExampleChecker:
-    # The modules that own the dimensions register their checkers on import.
-    import extractor.examples  # noqa: F401
-
-    if dimension not in _CHECKERS:
-        raise KeyError(f"no example checker registered for dimension {dimension!r}")
-    return _CHECKERS[dimension]

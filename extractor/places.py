@@ -9,35 +9,18 @@ against the other places of the same article, never by the first gazetteer hit.
 
 from __future__ import annotations
 
-import csv
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import ahocorasick
 import regex
 
 from extractor import patterns
-from extractor.patterns import register_example_checker
-from extractor.textdoc import TextDoc, segment
+from extractor.gazetteer.model import Gazetteer, Unit
+from extractor.textdoc import TextDoc
 
 LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "district": 3, "ward": 4, "town": 4, "site": 5}
-COUNTRY = {"vi": "VN", "zh": "CN"}
-
-
-@dataclass
-class Unit:
-    """One administrative unit of a gazetteer."""
-
-    name: str  # official short name ("Hà Nội", "郾城区")
-    level: str  # province | city | district | ward
-    province: str
-    city: str | None = None
-    district: str | None = None
-    layout: str = ""
 
 
 @dataclass
@@ -66,126 +49,6 @@ class PlaceMention:
         }
 
 
-# --- gazetteers --------------------------------------------------------------------------------
-
-
-@dataclass
-class Gazetteer:
-    automaton: Any
-    by_key: dict[str, list[tuple[Unit, bool]]]  # key -> (unit, typed?) ; typed keys carry their type word
-
-
-def _vn_data(name: str) -> dict:
-    with resources.files("vietnamadminunits").joinpath(f"data/{name}").open(encoding="utf-8") as f:
-        return json.load(f)
-
-
-def _vn_units() -> list[tuple[Unit, str]]:
-    """(unit, its type word) for every Vietnamese unit, legacy layout first."""
-    units: list[tuple[Unit, str]] = []
-    legacy = _vn_data("parser_legacy.json")
-    for pkey, prov in legacy["DICT_PROVINCE"].items():
-        short = prov["provinceShort"]
-        units.append((Unit(short, "province", short, layout="legacy"), prov["province"].split(" " + short)[0]))
-        for dist in legacy["DICT_PROVINCE_DISTRICT"].get(pkey, {}).values():
-            units.append((Unit(dist["districtShort"], "district", short, district=dist["districtShort"],
-                               layout="legacy"), dist["districtType"]))
-        for dkey, wards in legacy["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"].get(pkey, {}).items():
-            dist = legacy["DICT_PROVINCE_DISTRICT"].get(pkey, {}).get(dkey, {})
-            for ward in wards.values():
-                units.append((Unit(ward["wardShort"], "ward", short, district=dist.get("districtShort"),
-                                   layout="legacy"), ward["wardType"]))
-    modern = _vn_data("parser_from_2025.json")
-    for pkey, prov in modern["DICT_PROVINCE"].items():
-        short = prov["provinceShort"]
-        units.append((Unit(short, "province", short, layout="2025"), prov["province"].split(" " + short)[0]))
-        for ward in modern["DICT_PROVINCE_WARD_NO_ACCENTED"].get(pkey, {}).values():
-            units.append((Unit(ward["wardShort"], "ward", short, layout="2025"), ward["wardType"]))
-    return units
-
-
-@cache
-def vn_gazetteer() -> Gazetteer:
-    pf = patterns.load("vi", "places")
-    type_words: dict[str, list[str]] = pf.data["type_words"]
-    by_key: dict[str, list[tuple[Unit, bool]]] = defaultdict(list)
-    bare_count: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    own_type: set[tuple[str, int]] = set()
-    units = _vn_units() + [  # districts abolished before the gazetteer's snapshot, still in older reports
-        (Unit(d["name"], "district", d["province"], district=d["name"], layout="legacy"), d["type"])
-        for d in pf.data.get("former_districts") or []
-    ]
-    for unit, _type in units:
-        if not isinstance(unit.name, str) or not unit.name.strip():
-            continue  # a few legacy wards have no short name in the data
-        for word in type_words.get(unit.level, []):
-            _add(by_key, f"{word} {unit.name}".lower(), unit, True)
-            if word.endswith("."):
-                _add(by_key, f"{word}{unit.name}".lower(), unit, True)
-            if isinstance(_type, str) and word == _type.lower():
-                own_type.add((f"{word} {unit.name}".lower(), id(unit)))
-        if unit.level in ("province", "district"):
-            bare_count[unit.name.lower()].add((unit.level, unit.province))
-    for key in {k for k, _ in own_type}:  # "thị xã Hoàng Mai": the unit of that very type first
-        by_key[key].sort(key=lambda entry, k=key: (k, id(entry[0])) not in own_type)
-    for unit, _type in units:  # bare names: provinces, and districts named nowhere else
-        if not isinstance(unit.name, str) or not unit.name.strip():
-            continue
-        key = unit.name.lower()
-        if unit.level == "province" or (unit.level == "district" and len(bare_count[key]) == 1
-                                        and len(unit.name.split()) >= 2):
-            _add(by_key, key, unit, False)
-    for alias, province in pf.data.get("aliases", {}).items():
-        _add(by_key, alias.lower(), Unit(province, "province", province, layout="alias"), True)
-    return Gazetteer(_automaton(by_key), by_key)
-
-
-def _add(by_key: dict[str, list[tuple[Unit, bool]]], key: str, unit: Unit, typed: bool) -> None:
-    if all(existing is not unit for existing, _ in by_key[key]):
-        by_key[key].append((unit, typed))
-
-
-def _automaton(keys: dict[str, Any]) -> Any:
-    automaton = ahocorasick.Automaton()
-    for key in keys:
-        automaton.add_word(key, key)
-    automaton.make_automaton()
-    return automaton
-
-
-
-
-@cache
-def cn_gazetteer() -> Gazetteer:
-    rows = []
-    with resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as f:
-        rows = [(r["adcode"], r["name"]) for r in csv.DictReader(f)]
-    names = {code[:6]: name for code, name in rows}
-    by_key: dict[str, list[tuple[Unit, bool]]] = defaultdict(list)
-    for code, name in rows:
-        code = code[:6]
-        province = names.get(code[:2] + "0000", name)
-        city = names.get(code[:4] + "00") if code[2:4] != "00" else None
-        if code[2:] == "0000":
-            unit = Unit(name, "province", province, layout="cpca")
-        elif code[4:] == "00":
-            unit = Unit(name, "city", province, city=name, layout="cpca")
-        else:
-            unit = Unit(name, "district", province, city=city or province, district=name, layout="cpca")
-        _add(by_key, name, unit, True)
-        short = _cn_short(name)
-        if short and len(short) >= 2:
-            _add(by_key, short, unit, False)
-    return Gazetteer(_automaton(by_key), by_key)
-
-
-def _cn_short(name: str) -> str | None:
-    for suffix in patterns.load("zh", "places").data["admin_suffixes"]:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return None
-
-
 # --- finding places ----------------------------------------------------------------------------
 
 
@@ -194,17 +57,12 @@ class _PlaceRules:
     sites: list[regex.Pattern[str]]
     site_levels: list[str]
     anaphora: list[tuple[str, regex.Pattern[str]]]
-    partner: regex.Pattern[str]
-    venue_cue: regex.Pattern[str]
-    list_separator: regex.Pattern[str]
     known_sites: dict[str, str]
     # (type words, {proper name: province}): sites known by the name after their type word
     site_names: list[tuple[regex.Pattern[str], dict[str, str]]] = field(default_factory=list)
     street_words: regex.Pattern[str] | None = None  # "望江校区", "中山路": a bare name before them is no unit
     generic_names: regex.Pattern[str] | None = None  # "城区": a unit only right after its parent
     not_places: regex.Pattern[str] | None = None  # spans holding no place (a quoted campaign name)
-    partner_levels: frozenset[str] | None = None  # the levels a partner cue can make a partner
-    quote_attribution: regex.Pattern[str] | None = None  # "”漳州市中心血站负责人说。"
 
 
 @cache
@@ -214,23 +72,18 @@ def place_rules(lang: str) -> _PlaceRules:
     return _PlaceRules(
         sites=[rx for _, rx in compiled],
         site_levels=["town" if rule["name"] == "town" else "site" for rule, _ in compiled],
-        anaphora=[(a["level"], pf.compile(a["pattern"])) for a in pf.data.get("anaphora", [])],
-        partner=pf.compile(pf.data["partner_cues"]),
-        venue_cue=pf.compile(pf.data["venue_cue"]),
-        list_separator=pf.compile(pf.data["list_separator"]),
-        known_sites=dict(pf.data.get("known_sites") or {}),
+        anaphora=[(a["level"], pf.compile(a["pattern"])) for a in pf.data["anaphora"]],
+        known_sites=dict(pf.data["known_sites"]),
         site_names=[(pf.compile(group["types"]), {k.casefold(): v for k, v in group["names"].items()})
-                    for group in pf.data.get("site_names") or []],
+                    for group in pf.data["site_names"]],
         street_words=_optional(pf, "street_words"),
         generic_names=_optional(pf, "generic_names"),
         not_places=_optional(pf, "not_places"),
-        partner_levels=frozenset(pf.data["partner_levels"]) if pf.data.get("partner_levels") else None,
-        quote_attribution=_optional(pf, "quote_attribution"),
     )
 
 
 def _optional(pf: patterns.PatternFile, key: str) -> regex.Pattern[str] | None:
-    return pf.compile(pf.data[key]) if pf.data.get(key) else None
+    return pf.compile(pf.data[key]) if pf.data[key] else None
 
 
 def find_places(tdoc: TextDoc) -> list[PlaceMention]:
@@ -250,18 +103,12 @@ def find_places(tdoc: TextDoc) -> list[PlaceMention]:
     return resolved
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
 def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
-    lang, text = tdoc.lang, tdoc.match_text
-    gaz = vn_gazetteer() if lang == "vi" else cn_gazetteer()
+    pack, text = tdoc.pack, tdoc.match_text
+    gaz = pack.gazetteer()
     chunk = text[start:end]
-    hay = chunk.lower() if lang == "vi" else chunk
-    if len(hay) != len(chunk):
-        hay = chunk
-    rules = place_rules(lang)
+    hay = pack.gazetteer_haystack(chunk)
+    rules = place_rules(tdoc.lang)
     hidden = [m.span() for m in rules.not_places.finditer(chunk)] if rules.not_places else []
     hits: list[tuple[int, int, str]] = []
     for last, key in gaz.automaton.iter(hay):
@@ -271,12 +118,7 @@ def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
         typed = any(t for _, t in gaz.by_key[key])
         if rules.street_words and not typed and rules.street_words.match(chunk, e):
             continue  # "四川大学望江校区", "中山路": a campus or a street named after the place
-        if lang == "vi":
-            if (s > 0 and _is_word_char(chunk[s - 1])) or (e < len(chunk) and _is_word_char(chunk[e])):
-                continue
-            if not any(typed for _, typed in gaz.by_key[key]) and not chunk[s].isupper():
-                continue  # a bare name counts only when written as a proper noun
-        elif not _zh_hit_aligned(tdoc, start + s, start + e, typed):
+        if not pack.place_hit_allowed(tdoc, chunk, start, s, e, typed):
             continue
         hits.append((s, e, key))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
@@ -292,17 +134,9 @@ def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
         first = units[0]
         mentions.append(PlaceMention(
             start + s, start + e, tdoc.text[start + s : start + e], first.name, first.level, first.province,
-            COUNTRY[lang], district=first.district, city=first.city, candidates=units,
+            pack.country, district=first.district, city=first.city, candidates=units,
         ))
     return mentions
-
-
-def _zh_hit_aligned(tdoc: TextDoc, s: int, e: int, full_name: bool) -> bool:
-    """A short name ("厦门") must be whole jieba words; a full name ("郾城区") need only start on one,
-    since jieba glues a suffix to the next word ("郾城/区孟庙/镇")."""
-    if full_name:
-        return s in tdoc.token_starts
-    return tdoc.is_word_aligned(s, e)
 
 
 def _resolve_homonyms(mentions: list[PlaceMention]) -> None:
@@ -339,7 +173,7 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
     for name, province in rules.known_sites.items():
         pos = text.find(name, start, end)
         while pos >= 0:
-            found.append(PlaceMention(pos, pos + len(name), name, name, "site", province, COUNTRY[tdoc.lang]))
+            found.append(PlaceMention(pos, pos + len(name), name, name, "site", province, tdoc.pack.country))
             pos = text.find(name, pos + 1, end)
     for rx, level in zip(rules.sites, rules.site_levels, strict=True):
         for m in rx.finditer(text, start, end):
@@ -349,9 +183,9 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
                 continue
             inner = [a for a in admin if s <= a.start and a.end <= e]
             best = (_named_site(text[s:e], rules) or _site_unit(text, s, inner)
-                    or _leading_unit(text[s:e], tdoc.lang))
+                    or _leading_unit(text[s:e], tdoc.pack.gazetteer()))
             found.append(PlaceMention(
-                s, e, tdoc.text[s:e], text[s:e], level, best.province if best else None, COUNTRY[tdoc.lang],
+                s, e, tdoc.text[s:e], text[s:e], level, best.province if best else None, tdoc.pack.country,
                 district=best.district if best else None, city=best.city if best else None,
             ))
     found.sort(key=lambda f: (-(f.end - f.start), f.start))
@@ -394,10 +228,9 @@ def _site_unit(text: str, start: int, inner: list[PlaceMention]) -> PlaceMention
     return max(inner, key=score)
 
 
-def _leading_unit(name: str, lang: str) -> Unit | None:
+def _leading_unit(name: str, gaz: Gazetteer) -> Unit | None:
     """The unit a site's name starts with when the tokenizer glued it into one word ("南京大学",
     "郑州大学第一附属医院"): the longest gazetteer name at the start, if it names one province only."""
-    gaz = vn_gazetteer() if lang == "vi" else cn_gazetteer()
     keys = [key for last, key in gaz.automaton.iter(name) if last + 1 == len(key)]
     for key in sorted(keys, key=len, reverse=True):
         units = [u for u, _ in gaz.by_key[key]]
@@ -416,7 +249,7 @@ def _anaphor_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]
     found = []
     for level, rx in place_rules(tdoc.lang).anaphora:
         for m in rx.finditer(tdoc.match_text, start, end):
-            country = COUNTRY[tdoc.lang]
+            country = tdoc.pack.country
             words = tdoc.text[m.start() : m.end()]
             found.append(PlaceMention(m.start(), m.end(), words, m.group(), level, None, country,
                                       anaphor=True))
@@ -436,7 +269,6 @@ def _resolve_anaphors(mentions: list[PlaceMention], tdoc: TextDoc) -> list[Place
     """"toàn quận", "全市": the last place of that level named before; dropped when there is none.
     "在此", "当地" (level `here`): the last place named before the anaphor's clause, whose own subject
     ("血站在此开展") is not where it points; else the last place before it."""
-    lang = tdoc.lang
     last: dict[str, PlaceMention] = {}
     named: list[PlaceMention] = []
     resolved: list[PlaceMention] = []
@@ -450,7 +282,7 @@ def _resolve_anaphors(mentions: list[PlaceMention], tdoc: TextDoc) -> list[Place
             resolved.append(m)
             continue
         if m.level == "national":
-            resolved.append(replace(m, name="toàn quốc" if lang == "vi" else "全国", province=None))
+            resolved.append(replace(m, name=tdoc.pack.national_name, province=None))
             continue
         if m.level == "here":
             sentence = tdoc.sentence_at(m.start)
@@ -472,14 +304,3 @@ def _resolve_anaphors(mentions: list[PlaceMention], tdoc: TextDoc) -> list[Place
 
 def _province_of(m: PlaceMention) -> PlaceMention:
     return replace(m, name=m.province or m.name, level="province", district=None)
-
-
-@register_example_checker("places")
-def check_example(lang: str, example: dict) -> None:
-    text = str(example["text"])
-    got = find_places(segment(text, lang))
-    expected = example["expect"]
-    assert len(got) == len(expected), f"{text!r}: got {[(m.name, m.level, m.province) for m in got]}"
-    for mention, exp in zip(got, expected, strict=True):
-        for key, want in exp.items():
-            assert getattr(mention, key) == want, f"{text!r}: {key} {getattr(mention, key)!r} != {want!r}"

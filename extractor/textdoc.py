@@ -8,7 +8,6 @@ place stage uses them to refuse gazetteer hits that cut through a word ("广泰�
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -16,10 +15,9 @@ from functools import cache, cached_property
 import regex
 
 from extractor import patterns
-from extractor.patterns import register_example_checker
+from extractor.lang import LanguagePack, codes, get_pack
 
 _CLAUSE_BREAK = re.compile(r"[;；，：]|[,:](?=\s)|\s[-–]\s")
-_ZH_SENTENCE_END = re.compile(r"[。！？!?]+[”\"’」』）)]*")
 
 
 @dataclass
@@ -55,6 +53,10 @@ class TextDoc:
     # (Traditional Chinese characters read as Simplified). Spans are always sliced from `text`.
     match_text: str = ""
 
+    @cached_property
+    def pack(self) -> LanguagePack:
+        return get_pack(self.lang)
+
     def __post_init__(self) -> None:
         if len(self.match_text) != len(self.text):
             self.match_text = self.text
@@ -88,26 +90,7 @@ def segment(text: str, lang: str) -> TextDoc:
             sentence = Sentence(len(sentences), start, end, block.index)
             sentence.clauses = _clauses(text, start, end)
             sentences.append(sentence)
-    return TextDoc(text, lang, blocks, sentences, matching_text(text, lang))
-
-
-def matching_text(text: str, lang: str) -> str:
-    """`text` with Traditional Chinese characters folded to Simplified, one character for one, so
-    every offset holds; the text itself when the language has no such variants or a length changes."""
-    if lang != "zh":
-        return text
-    folded = "".join(_simplified(ch) for ch in text)
-    return folded if len(folded) == len(text) else text
-
-
-@cache
-def _simplified(ch: str) -> str:
-    if ch.isascii():
-        return ch
-    import zhconv
-
-    out = zhconv.convert(ch, "zh-cn")
-    return out if len(out) == 1 else ch
+    return TextDoc(text, lang, blocks, sentences, get_pack(lang).fold(text))
 
 
 def _blocks(text: str, lang: str) -> list[Block]:
@@ -161,7 +144,7 @@ def _furniture_rules(lang: str) -> _FurnitureRules:
 def furniture_headings() -> list[str]:
     """Every language's headings of related-article and comment boxes (the HTML reader drops them too)."""
     headings: list[str] = []
-    for lang in ("vi", "zh"):
+    for lang in codes():
         pf = patterns.load(lang, "furniture")
         headings += pf.word_list("section_headings") + pf.word_list("box_labels")
     return headings
@@ -170,13 +153,13 @@ def furniture_headings() -> list[str]:
 @cache
 def widget_lines() -> list[regex.Pattern[str]]:
     """Every language's rules for lines that are buttons or players (the HTML reader drops them too)."""
-    return [rx for lang in ("vi", "zh") for rule, rx in patterns.load(lang, "furniture").compiled_rules()
+    return [rx for lang in codes() for rule, rx in patterns.load(lang, "furniture").compiled_rules()
             if rule["name"] in ("share_button", "player")]
 
 
 def _sentence_spans(text: str, block: Block, lang: str) -> list[tuple[int, int]]:
     chunk = text[block.start : block.end]
-    pieces = _vi_sentences(chunk) if lang == "vi" else _zh_sentences(chunk)
+    pieces = get_pack(lang).sentences(chunk)
     spans: list[tuple[int, int]] = []
     cursor = 0
     for piece in pieces:
@@ -191,21 +174,6 @@ def _sentence_spans(text: str, block: Block, lang: str) -> list[tuple[int, int]]
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def _vi_sentences(chunk: str) -> list[str]:
-    from underthesea import sent_tokenize
-
-    return [s.strip() for s in sent_tokenize(chunk) if s.strip()]
-
-
-def _zh_sentences(chunk: str) -> list[str]:
-    pieces, last = [], 0
-    for m in _ZH_SENTENCE_END.finditer(chunk):
-        pieces.append(chunk[last : m.end()].strip())
-        last = m.end()
-    pieces.append(chunk[last:].strip())
-    return [p for p in pieces if p]
-
-
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     clauses, last = [], start
     for m in _CLAUSE_BREAK.finditer(text, start, end):
@@ -217,58 +185,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return clauses or [(start, end)]
 
 
-# --- tokenizers and the spaCy Doc -------------------------------------------------------------
-
-
-def tokenize(text: str, lang: str) -> list[tuple[int, int]]:
-    """Character spans of the words of `text`, from underthesea (vi) or jieba (zh)."""
-    return _vi_tokens(text) if lang == "vi" else _zh_tokens(text)
-
-
-def _vi_tokens(text: str) -> list[tuple[int, int]]:
-    from underthesea import word_tokenize
-
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        if line.strip():
-            # use_token_normalize=False keeps the original spelling, so tokens are substrings.
-            cursor = 0
-            for token in word_tokenize(line, use_token_normalize=False):
-                found = line.find(token, cursor)
-                if found < 0:
-                    continue
-                spans.append((pos + found, pos + found + len(token)))
-                cursor = found + len(token)
-        pos += len(line)
-    return spans
-
-
-@cache
-def jieba_tokenizer():  # noqa: ANN201 - jieba.Tokenizer
-    import jieba
-
-    tokenizer = jieba.Tokenizer()
-    cache_dir = os.environ.get("EXTRACTOR_CACHE_DIR")
-    if cache_dir:  # keep jieba's dictionary cache out of /tmp when asked (tests do)
-        os.makedirs(cache_dir, exist_ok=True)
-        tokenizer.tmp_dir = cache_dir
-    jieba.setLogLevel(60)
-    tokenizer.initialize()
-    return tokenizer
-
-
-def _zh_tokens(text: str) -> list[tuple[int, int]]:
-    return [(start, end) for _word, start, end in jieba_tokenizer().tokenize(text) if not _word.isspace()]
-
-
-@cache
-def _blank_pipeline(lang: str):  # noqa: ANN201 - spacy.Language
-    import spacy
-
-    if lang == "vi":
-        return spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
-    return spacy.blank("zh")
+# --- the spaCy Doc ---------------------------------------------------------------------------
 
 
 def build_spacy_doc(text: str, lang: str, match_text: str | None = None):  # noqa: ANN201 - spacy.tokens.Doc
@@ -276,12 +193,12 @@ def build_spacy_doc(text: str, lang: str, match_text: str | None = None):  # noq
     (the tokenizer reads `match_text`, the folded copy of the same length, when given)."""
     from spacy.tokens import Doc
 
-    nlp = _blank_pipeline(lang)
+    pack = get_pack(lang)
     words: list[str] = []
     spaces: list[bool] = []
     pos = 0
     folded = match_text if match_text is not None and len(match_text) == len(text) else text
-    for start, end in tokenize(folded, lang):
+    for start, end in pack.tokens(folded):
         if start < pos:
             continue
         gap = text[pos:start]
@@ -297,19 +214,6 @@ def build_spacy_doc(text: str, lang: str, match_text: str | None = None):  # noq
     if pos < len(text):
         words.append(text[pos:])
         spaces.append(False)
-    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    doc = Doc(pack.blank_pipeline.vocab, words=words, spaces=spaces)
     assert doc.text == text, "spaCy Doc must reproduce the article text exactly"
     return doc
-
-
-@register_example_checker("furniture")
-def check_example(lang: str, example: dict) -> None:
-    text = str(example["text"])
-    block = _blocks(text, lang)[0]
-    expected = example["expect"]
-    if expected is None:
-        assert block.furniture is None, f"{text!r} marked furniture: {block.furniture}"
-    elif expected == "section":
-        assert block.furniture == "related-articles heading", f"{text!r}: {block.furniture}"
-    else:
-        assert block.furniture, f"{text!r} not marked furniture"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pattern_checkers import CHECKERS
 
 from extractor import patterns
 
@@ -13,12 +14,13 @@ CASES = [
 ]
 
 
-def test_every_rule_file_has_examples() -> None:
+def test_every_rule_file_has_examples_and_a_checker() -> None:
     for lang, dim in patterns.all_pattern_files():
         assert patterns.load(lang, dim).examples, f"patterns/{lang}/{dim}.yaml has no examples"
+        assert dim in CHECKERS, f"patterns/{lang}/{dim}.yaml: no example checker for {dim!r} in tests/pattern_checkers.py"
 
 
 @pytest.mark.parametrize(("lang", "dimension", "index"), CASES)
 def test_pattern_example(lang: str, dimension: str, index: int) -> None:
     example = patterns.load(lang, dimension).examples[index]
-    patterns.example_checker(dimension)(lang, example)
+    CHECKERS[dimension](lang, example)

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from extractor import patterns
 from extractor.html import guess_lang
+from extractor.lang import codes
 
-LANGS = ("vi", "zh")
+LANGS = codes()
 
 
 @cache
 def _rules(lang: str) -> tuple[list, int]:
     pattern_file = patterns.load(lang, "topic")
     compiled = [regex for _rule, regex in pattern_file.compiled_rules()]
-    return compiled, int(pattern_file.data.get("min_hits", 2))
+    return compiled, int(pattern_file.data["min_hits"])
 
 
 def topic_hits(lang: str, text: str) -> tuple[int, int]:
@@ -34,10 +34,3 @@ def matches_topic(text: str, lang: str | None = None) -> bool:
         if in_title >= 1 or in_text >= _rules(code)[1]:
             return True
     return False
-
-
-@patterns.register_example_checker("topic")
-def check_topic_example(lang: str, example: dict[str, Any]) -> None:
-    got = matches_topic(example["text"], lang)
-    expected = bool(example["expect"])
-    assert got is expected, f"topic match {got}, expected {expected}: {example['text']!r}"

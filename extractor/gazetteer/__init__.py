@@ -1,0 +1,1 @@
+"""Administrative gazetteers, one module per country, built from the packages that ship their data."""

@@ -1,0 +1,44 @@
+"""China: cpca's adcode table (province, city, county), each unit under its full name and, where
+patterns/zh/places.yaml's admin suffixes leave two characters or more, its short name."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from functools import cache
+from importlib import resources
+
+from extractor import patterns
+from extractor.gazetteer.model import Gazetteer, Unit, add_key, build_automaton
+
+
+@cache
+def cn_gazetteer() -> Gazetteer:
+    with resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as f:
+        rows = [(r["adcode"], r["name"]) for r in csv.DictReader(f)]
+    names = {code[:6]: name for code, name in rows}
+    suffixes = patterns.load("zh", "places").data["gazetteer"]["admin_suffixes"]
+    by_key: dict[str, list[tuple[Unit, bool]]] = defaultdict(list)
+    for code, name in rows:
+        code = code[:6]
+        province = names.get(code[:2] + "0000", name)
+        city = names.get(code[:4] + "00") if code[2:4] != "00" else None
+        if code[2:] == "0000":
+            unit = Unit(name, "province", province, layout="cpca")
+        elif code[4:] == "00":
+            unit = Unit(name, "city", province, city=name, layout="cpca")
+        else:
+            unit = Unit(name, "district", province, city=city or province, district=name, layout="cpca")
+        add_key(by_key, name, unit, True)
+        short = short_name(name, suffixes)
+        if short and len(short) >= 2:
+            add_key(by_key, short, unit, False)
+    return Gazetteer(build_automaton(by_key), by_key)
+
+
+def short_name(name: str, suffixes: list[str]) -> str | None:
+    """"郾城区" -> "郾城": the name without its admin suffix, when two characters or more remain."""
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None

@@ -1,0 +1,93 @@
+"""What a language pack provides: everything the stages need to know about one language.
+
+A stage never branches on a language code; it asks the article's pack (`TextDoc.pack`). Adding a
+language is one new module beside `vi.py` and `zh.py`, registered in `extractor.lang`, plus its rule
+files under `patterns/<code>/`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import regex
+
+if TYPE_CHECKING:  # type hints only: textdoc imports this package
+    from extractor.gazetteer.model import Gazetteer
+    from extractor.numbers import Number
+    from extractor.textdoc import TextDoc
+
+
+class UnknownLanguage(ValueError):
+    """A language code no pack is registered for."""
+
+
+@dataclass(frozen=True)
+class ScriptEvidence:
+    """How the language shows in its script: the letters only it uses, and how many make a verdict."""
+
+    letters: regex.Pattern[str]
+    min_letters: dict[str, int]  # by evidence kind: "article" (a whole text), "short" (a page title, a snippet)
+    min_share: float = 0.0  # of the letters not written in a logographic script
+    logographic: bool = False
+
+
+class LanguagePack(ABC):
+    code: str  # ISO 639-1, the directory name under patterns/
+    name: str  # in English, for messages
+    country: str  # ISO 3166 alpha-2 of the country whose news this pack reads
+    country_name: str
+    national_name: str  # the words naming the whole country ("toàn quốc", "全国")
+    spacy_code: str
+    script: ScriptEvidence
+
+    # --- segmentation -------------------------------------------------------------------------
+
+    @abstractmethod
+    def sentences(self, chunk: str) -> list[str]:
+        """The sentences of one line, each a substring of it."""
+
+    @abstractmethod
+    def tokens(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the words of `text`."""
+
+    def fold(self, text: str) -> str:
+        """The text the rules read: variant spellings folded, same length and offsets."""
+        return text
+
+    @cached_property
+    def blank_pipeline(self) -> Any:  # spacy.Language, imported lazily
+        import spacy
+
+        return spacy.blank(self.spacy_code, config=self.spacy_config())
+
+    def spacy_config(self) -> dict[str, Any]:
+        return {}
+
+    def reference_pass(self, texts: list[str]) -> None:
+        """One plain pass of the language's tokenizer: the benchmark's reference."""
+        for text in texts:
+            self.tokens(text)
+
+    # --- numbers ------------------------------------------------------------------------------
+
+    @abstractmethod
+    def parse_number(self, text: str) -> Number | None:
+        """The value of a numeral matched by `{NUM}` ("1.635.000", "12万"); None when it is none."""
+
+    # --- places -------------------------------------------------------------------------------
+
+    @abstractmethod
+    def gazetteer(self) -> Gazetteer:
+        """The administrative units of the pack's country."""
+
+    def gazetteer_haystack(self, chunk: str) -> str:
+        """The form of a sentence the gazetteer's keys are matched in (same length as `chunk`)."""
+        return chunk
+
+    @abstractmethod
+    def place_hit_allowed(self, tdoc: TextDoc, chunk: str, offset: int, start: int, end: int, typed: bool) -> bool:
+        """Whether a gazetteer key found at chunk[start:end] (the chunk begins at `offset` of the
+        text) is a place mention and not part of another word; `typed` keys carry their type word."""

@@ -1,0 +1,119 @@
+"""Vietnamese: underthesea for sentences and words, Latin letters with Vietnamese diacritics,
+numbers with a dot for thousands and a comma for decimals, vietnamadminunits for places."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+import regex
+
+from extractor import patterns
+from extractor.gazetteer.model import Gazetteer
+from extractor.gazetteer.vn import vn_gazetteer
+from extractor.lang.base import LanguagePack, ScriptEvidence
+from extractor.numbers import Number
+
+if TYPE_CHECKING:
+    from extractor.textdoc import TextDoc
+
+_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_BASE_LETTERS = set("ăâđêôơưĂÂĐÊÔƠƯ")
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # grave acute tilde hook dot
+
+
+def _is_vietnamese_letter(ch: str) -> bool:
+    if ch in _BASE_LETTERS:
+        return True
+    decomposed = unicodedata.normalize("NFD", ch)
+    return len(decomposed) > 1 and decomposed[0].isascii() and any(c in _TONE_MARKS for c in decomposed)
+
+
+# The letters only Vietnamese uses (ă â đ ê ô ơ ư and the tone-marked vowels), as one character class:
+# counting with a class is ~20x faster than testing characters one by one in Python.
+_LETTERS = regex.compile("[" + "".join(sorted(ch for ch in map(chr, range(0x00C0, 0x1EFA))
+                                              if _is_vietnamese_letter(ch))) + "]")
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+class Vietnamese(LanguagePack):
+    code = "vi"
+    name = "Vietnamese"
+    country = "VN"
+    country_name = "Việt Nam"
+    national_name = "toàn quốc"
+    spacy_code = "vi"
+    script = ScriptEvidence(_LETTERS, {"article": 10, "short": 3}, min_share=0.03)
+
+    def sentences(self, chunk: str) -> list[str]:
+        from underthesea import sent_tokenize
+
+        return [s.strip() for s in sent_tokenize(chunk) if s.strip()]
+
+    def tokens(self, text: str) -> list[tuple[int, int]]:
+        from underthesea import word_tokenize
+
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            if line.strip():
+                # use_token_normalize=False keeps the original spelling, so tokens are substrings.
+                cursor = 0
+                for token in word_tokenize(line, use_token_normalize=False):
+                    found = line.find(token, cursor)
+                    if found < 0:
+                        continue
+                    spans.append((pos + found, pos + found + len(token)))
+                    cursor = found + len(token)
+            pos += len(line)
+        return spans
+
+    def spacy_config(self) -> dict[str, Any]:
+        return {"nlp": {"tokenizer": {"use_pyvi": False}}}
+
+    def reference_pass(self, texts: list[str]) -> None:
+        from underthesea import word_tokenize
+
+        for text in texts:
+            word_tokenize(text, use_token_normalize=False)
+
+    def parse_number(self, text: str) -> Number | None:
+        """"1.635.000", "1,85 triệu", "172.9" (web copy's decimal dot), "một nghìn"."""
+        text = text.strip()
+        data = patterns.load(self.code, "numbers").data
+        multiplier = 1
+        for word, factor in data["scales"].items():
+            if text.endswith(word):
+                text, multiplier = text[: -len(word)].strip(), factor
+                break
+        words: dict[str, int] = data["words"]
+        if text.lower() in words:  # "một nghìn": a numeral word before a scale
+            return Number(float(words[text.lower()]) * multiplier)
+        if not text or not text[0].isdigit():
+            return None
+        if _THOUSANDS.match(text):
+            digits = text.replace(".", "").replace(",", ".")
+        elif "," in text:
+            digits = text.replace(",", ".")  # the decimal comma
+        else:
+            digits = text  # "172.9": a decimal dot, as web copy writes it
+        try:
+            return Number(float(digits) * multiplier)
+        except ValueError:
+            return None
+
+    def gazetteer(self) -> Gazetteer:
+        return vn_gazetteer()
+
+    def gazetteer_haystack(self, chunk: str) -> str:
+        lowered = chunk.lower()  # keys are lower-case; a bare name must still be capitalised in the text
+        return lowered if len(lowered) == len(chunk) else chunk
+
+    def place_hit_allowed(self, tdoc: TextDoc, chunk: str, offset: int, start: int, end: int, typed: bool) -> bool:
+        if (start > 0 and _is_word_char(chunk[start - 1])) or (end < len(chunk) and _is_word_char(chunk[end])):
+            return False
+        return typed or chunk[start].isupper()  # a bare name counts only when written as a proper noun

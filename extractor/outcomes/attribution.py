@@ -1,0 +1,260 @@
+"""Attribution: the period and the place of each outcome.
+
+An outcome takes the period and place of its own clause or sentence first (the venue after a venue
+cue beats the organiser's seat; partners and recipients are no venue), then of its paragraph, then of
+what the article set before (a lead naming the year or the province). Rules are data:
+`patterns/<lang>/attribution.yaml`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cache
+
+import regex
+
+from extractor import patterns
+from extractor.dates import DateMention
+from extractor.outcomes.model import Outcome
+from extractor.places import PlaceMention
+from extractor.textdoc import Sentence, TextDoc
+
+ADMIN_LEVELS = {"national", "province", "city", "district", "ward"}
+
+
+@dataclass
+class AttributionRules:
+    venue_cue: regex.Pattern[str]
+    venue_window: int
+    partner: regex.Pattern[str]
+    partner_levels: frozenset[str] | None  # the levels a partner cue can make a partner; None: all
+    list_separator: regex.Pattern[str]
+    quote_attribution: regex.Pattern[str] | None  # "”漳州市中心血站负责人说。"
+
+
+@cache
+def attribution_rules(lang: str) -> AttributionRules:
+    pf = patterns.load(lang, "attribution")
+    data = pf.data
+    return AttributionRules(
+        venue_cue=pf.compile(data["venue_cue"]),
+        venue_window=int(data["venue_window"]),
+        partner=pf.compile(data["partner_cues"]),
+        partner_levels=frozenset(data["partner_levels"]) if data["partner_levels"] is not None else None,
+        list_separator=pf.compile(data["list_separator"]),
+        quote_attribution=pf.compile(data["quote_attribution"]) if data["quote_attribution"] else None,
+    )
+
+
+@dataclass
+class Context:
+    """What earlier sentences set: the paragraph's own period and place, and the article's."""
+
+    block: int = -1
+    block_period: DateMention | None = None
+    block_place: PlaceMention | None = None
+    carry_period: DateMention | None = None
+    carry_place: PlaceMention | None = None
+    list_parent: Outcome | None = None
+    drive: Outcome | None = None  # a dated drive told without figures: its figures may follow in the next sentences
+
+
+def enter_block(ctx: Context, sentence: Sentence, tdoc: TextDoc, list_item: regex.Pattern[str]) -> None:
+    """A new paragraph: its own period and place start open; a list ends unless the paragraph is an item."""
+    ctx.block = sentence.block
+    ctx.block_period = ctx.block_place = None
+    if ctx.list_parent is not None and not list_item.match(tdoc.text, sentence.start):
+        ctx.list_parent = None
+
+
+def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMention],
+                   produced: list[Outcome], tdoc: TextDoc, sentence: Sentence, list_head: regex.Pattern[str]) -> None:
+    """What a sentence leaves for the next ones: its period, its place, a drive, the head of a list."""
+    drives = [o for o in produced if o.is_drive_report and o.period is not None and o.period.is_day_level]
+    if len(drives) == 1 and not any(o.figures for o in produced):  # two drives leave the figures' date open
+        ctx.drive = drives[0]
+    elif dates:
+        ctx.drive = None
+    if dates:
+        ctx.block_period = dates[-1]
+        carrying = [d for d in dates if d.carries]
+        if carrying:
+            ctx.carry_period = carrying[-1]
+    if places:
+        ctx.block_place = places[-1]
+        admin = [p for p in places if p.level in ADMIN_LEVELS]
+        if admin:
+            ctx.carry_place = max(admin, key=lambda p: (p.start if p.level != "national" else -1))
+    sentence_text = tdoc.text[sentence.start : sentence.end].rstrip()
+    totals = [o for o in produced if o.figures]
+    if totals and list_head.search(sentence_text):
+        ctx.list_parent = totals[-1]  # "…thu được 1.265 đơn vị máu, cụ thể:" heads a list of drives
+
+
+def nearest_date_before(pos: int, dates: list[DateMention]) -> DateMention | None:
+    before = [d for d in dates if d.start <= pos]
+    if before:
+        return before[-1]
+    return dates[0] if dates else None
+
+
+def choose_period(outcome: Outcome, dates: list[DateMention], ctx: Context) -> DateMention | None:
+    if outcome.is_drive_report:
+        return next((d for d in dates if d.start == outcome.anchor), None)
+    own = nearest_date_before(outcome.anchor, dates)
+    if own is not None:
+        return own
+    return ctx.block_period or (ctx.drive.period if ctx.drive else None) or ctx.carry_period
+
+
+def drive_extent(outcome: Outcome, dates: list[DateMention]) -> int | None:
+    """A drive told by its date ("3月8日，在芜湖市镜湖区，女职工参加无偿献血") reads its venue up to the
+    next date of its sentence, not only in the date's own clause."""
+    if not outcome.is_drive_report:
+        return None
+    later = [d.start for d in dates if d.start > outcome.anchor]
+    return min(later, default=outcome.sentence.end)
+
+
+def attribution_places(tdoc: TextDoc, sentence: Sentence, by_place: dict[int, list[PlaceMention]]
+                        ) -> list[PlaceMention]:
+    """The places of the speaker named right after a quotation ("“…采集了近6万毫升血液。”漳州市中心血站
+    负责人说。"): they place the quotation's figures."""
+    rx = attribution_rules(tdoc.lang).quote_attribution
+    following = tdoc.sentences[sentence.index + 1] if sentence.index + 1 < len(tdoc.sentences) else None
+    if rx is None or following is None or following.block != sentence.block:
+        return []
+    m = rx.match(tdoc.match_text, following.start, following.end)
+    if m is None:
+        return []
+    return [p for p in by_place.get(following.index, []) if p.start < m.end()]
+
+
+def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ctx: Context,
+                  drive_extent: int | None = None) -> None:
+    pos = outcome.anchor
+    clause = outcome.sentence.clause_of(pos)
+    in_clause = [p for p in places if clause[0] <= p.start < clause[1]]
+    before = [p for p in places if p.end <= pos]
+    after_in_clause = [p for p in in_clause if p.start >= pos]
+    if drive_extent is not None:
+        venue = _venue(tdoc, outcome.sentence, [p for p in places if p.start < drive_extent], drive_extent)
+    else:
+        venue = _venue(tdoc, outcome.sentence, places, pos)
+    chosen = (
+        venue
+        or max((p for p in in_clause if p.end <= pos), key=lambda p: p.start, default=None)
+        or (after_in_clause[0] if after_in_clause else None)
+        or (before[-1] if before else None)
+        or (places[0] if places else None)
+    )
+    if chosen is not None:
+        chosen, span = _expand_chain(tdoc, chosen, places)
+        chosen, span = _qualified_place(tdoc.text, chosen, span, places)
+        outcome.place, outcome.place_text_span = chosen, span
+    else:
+        outcome.place = ctx.block_place or (ctx.drive.place if ctx.drive else None) or ctx.carry_place
+        outcome.place_text_span = (outcome.place.start, outcome.place.end) if outcome.place else None
+    if outcome.place is not None and outcome.place.province is None and outcome.place.level != "national":
+        fallback = ctx.block_place if ctx.block_place is not outcome.place else None
+        earlier = [p for p in places if p.end <= outcome.place.start and p.level in ADMIN_LEVELS and p.province]
+        for source in (earlier[-1] if earlier else None, fallback, ctx.carry_place):
+            if source is not None and source.province:
+                outcome.place = _with_province(outcome.place, source)
+                break
+
+
+def _venue(tdoc: TextDoc, sentence: Sentence, places: list[PlaceMention], pos: int) -> PlaceMention | None:
+    """The place after a venue cue ("tại", "在") before the outcome in its sentence (or after it in its
+    clause): where the drive was held, which beats the organiser's place ("Tỉnh đoàn Đắk Nông").
+    Within the venue's clause the most specific place wins ("在北京城市副中心通州区…" is 通州区)."""
+    rules = attribution_rules(tdoc.lang)
+    cue = rules.venue_cue
+    own_clause = sentence.clause_of(pos)
+    for p in sorted(places, key=lambda p: -p.start):
+        if p.start >= pos and not own_clause[0] <= p.start < own_clause[1]:
+            continue
+        if cue.search(tdoc.match_text, max(sentence.start, p.start - rules.venue_window), p.start):
+            clause = sentence.clause_of(p.start)
+            phrase = [q for q in places if p.start <= q.start < clause[1] and q.level != "national"]
+            return max(phrase, key=lambda q: (q.rank, -q.start), default=p)
+    return None
+
+
+def _with_province(place: PlaceMention, source: PlaceMention) -> PlaceMention:
+    return replace(place, province=source.province, city=place.city or source.city)
+
+
+def _expand_chain(tdoc: TextDoc, place: PlaceMention, places: list[PlaceMention]
+                  ) -> tuple[PlaceMention, tuple[int, int]]:
+    """"郾城区孟庙镇、商桥镇等": a list of places under one parent stands for the parent."""
+    ordered = sorted(places, key=lambda p: p.start)
+    i = next(k for k, p in enumerate(ordered) if p is place)
+    first = i
+    text, separators = tdoc.text, attribution_rules(tdoc.lang).list_separator
+    while first > 0 and ordered[first - 1].level == place.level and separators.fullmatch(
+        text[ordered[first - 1].end : ordered[first].start]
+    ):
+        first -= 1
+    parent = ordered[first - 1] if first > 0 and ordered[first - 1].end == ordered[first].start else None
+    if parent is not None and parent.rank < place.rank:
+        span = (parent.start, place.end)
+        if first < i:  # a list: the common parent is the place
+            return parent, span
+        if place.province is None or place.province != parent.province:
+            place = replace(place, province=parent.province, city=place.city or parent.city)
+        return place, span
+    return place, (place.start, place.end)
+
+
+_QUALIFIER_SEP = regex.compile(r"\s*(?:[(（,，]\s*)+")
+
+
+def _qualified_place(text: str, place: PlaceMention, span: tuple[int, int],
+                     places: list[PlaceMention]) -> tuple[PlaceMention, tuple[int, int]]:
+    """"huyện Mộc Châu (Sơn La)", "phường Tân Định (Quận 1, TP.HCM)": a place followed by its parents in
+    brackets or after commas is the place; the parents only say where it is."""
+    ordered = sorted(places, key=lambda p: p.start)
+    current, start = place, span[0]
+    while True:
+        before = [p for p in ordered if p.end <= current.start]
+        if not before:
+            break
+        prev = before[-1]
+        if prev.rank <= current.rank or prev.level == "national" or not _QUALIFIER_SEP.fullmatch(
+                text[prev.end : current.start]):
+            break
+        if current.province and prev.province != current.province:
+            match = next((u for u in prev.candidates if u.province == current.province), None)
+            if match is not None:
+                prev = replace(prev, name=match.name, level=match.level, province=match.province,
+                               district=match.district, city=match.city)
+            elif prev.province is None or prev.level == "site":
+                prev = replace(prev, province=current.province, city=prev.city or current.city)
+        current, start = prev, prev.start
+    if current is place:
+        return place, span
+    return current, (start, span[1])
+
+
+def partner_places(tdoc: TextDoc, places: list[PlaceMention]) -> set[int]:
+    """Places named as partners ("phối hợp với Viện …, Bệnh viện …"), not as where a drive took place."""
+    rules = attribution_rules(tdoc.lang)
+    cue, levels = rules.partner, rules.partner_levels
+    text = tdoc.match_text
+    partners: set[int] = set()
+    for sentence in tdoc.sentences:
+        in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
+        for m in cue.finditer(text, sentence.start, sentence.end):
+            cursor = m.end()
+            for p in in_sentence:
+                if p.start < cursor:
+                    continue
+                gap = text[cursor : p.start]
+                if rules.list_separator.fullmatch(gap) or not gap.strip():
+                    if levels is None or p.level in levels:  # "联合长沙市开福区": a district hosts, not partners
+                        partners.add(id(p))
+                    cursor = p.end
+                else:
+                    break
+    return partners

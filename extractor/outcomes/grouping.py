@@ -1,0 +1,177 @@
+"""Grouping: figures into outcomes (drives, named campaigns, period totals).
+
+A sentence's figures form one outcome until a clause break (`grouping.outcome_break` in
+`patterns/<lang>/events.yaml`), a repeated metric or a change of status starts the next. Dated
+sentences about a drive become outcomes even without figures. A figure repeated later (the lead
+restated in the body) is reported once. Each outcome's period and place come from
+`extractor.outcomes.attribution`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import regex
+
+from extractor.dates import DateMention
+from extractor.figures import Figure, status_before
+from extractor.outcomes.attribution import (
+    Context,
+    attribution_places,
+    choose_period,
+    choose_place,
+    drive_extent,
+    enter_block,
+    nearest_date_before,
+    partner_places,
+    update_context,
+)
+from extractor.outcomes.model import Outcome
+from extractor.outcomes.records import outcome_id
+from extractor.outcomes.rules import EventRules, event_rules
+from extractor.places import PlaceMention
+from extractor.textdoc import Sentence, TextDoc
+
+
+def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention],
+                   places: list[PlaceMention], article_id: str) -> list[Outcome]:
+    rules = event_rules(tdoc.lang)
+    partners = partner_places(tdoc, places)
+    by_sentence_fig = _by_sentence(figures)
+    by_sentence_date = _by_sentence([d for d in dates if d.is_period])
+    by_sentence_place = _by_sentence([p for p in places if id(p) not in partners])
+    ctx = Context()
+    outcomes: list[Outcome] = []
+    for sentence in tdoc.sentences:
+        if sentence.block != ctx.block:
+            enter_block(ctx, sentence, tdoc, rules.list_item)
+        s_dates = by_sentence_date.get(sentence.index, [])
+        s_places = by_sentence_place.get(sentence.index, [])
+        produced = _figure_outcomes(tdoc, sentence, by_sentence_fig.get(sentence.index, []), rules)
+        produced += _drive_outcomes(tdoc, sentence, s_dates, produced, rules)
+        produced = [o for o in produced if not (o.is_drive_report and _undated_without_place(o, s_dates, s_places))]
+        quoted = [] if s_places or not produced else attribution_places(tdoc, sentence, by_sentence_place)
+        for outcome in produced:
+            outcome.sentence_figures = by_sentence_fig.get(sentence.index, [])
+            outcome.period = choose_period(outcome, s_dates, ctx)
+            choose_place(tdoc, outcome, s_places or quoted, ctx, drive_extent(outcome, s_dates))
+            outcome.name = _campaign_name(tdoc, outcome, rules)
+            outcome.organizer = _organizer(tdoc, outcome, rules)
+            outcome.partial = bool(rules.partial.search(tdoc.text, sentence.start, sentence.end))
+            outcome.parent = ctx.list_parent
+        outcomes.extend(produced)
+        update_context(ctx, s_dates, s_places, produced, tdoc, sentence, rules.list_head)
+    outcomes = _dedupe(outcomes)
+    for outcome in outcomes:
+        outcome.id = outcome_id(article_id, outcome)
+    return outcomes
+
+
+def _by_sentence(items: list[Any]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = {}
+    for item in items:
+        grouped.setdefault(item.sentence, []).append(item)
+    return grouped
+
+
+def _figure_outcomes(tdoc: TextDoc, sentence: Sentence, figures: list[Figure], rules: EventRules) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    current: Outcome | None = None
+    for fig in figures:
+        if current is None or _starts_new_outcome(tdoc.text, current, fig, rules.outcome_break):
+            current = Outcome(sentence, fig.start, status=fig.status)
+            outcomes.append(current)
+        current.figures.append(fig)
+    return outcomes
+
+
+def _starts_new_outcome(text: str, current: Outcome, fig: Figure, outcome_break: regex.Pattern[str]) -> bool:
+    last = current.figures[-1]
+    return (
+        outcome_break.search(text, last.end, fig.start) is not None
+        or any(f.metric == fig.metric for f in current.figures)
+        or fig.status != current.status
+    )
+
+
+def _drive_outcomes(tdoc: TextDoc, sentence: Sentence, dates: list[DateMention],
+                    produced: list[Outcome], rules: EventRules) -> list[Outcome]:
+    """Dated drives the sentence reports without a figure of their own."""
+    text = tdoc.match_text
+    if not rules.drive.search(text, sentence.start, sentence.end):
+        return []
+    if rules.non_drive.search(text, sentence.start, sentence.end):
+        return []
+    drives = []
+    for date in dates:
+        if date.kind not in ("day", "range", "month", "since") and not (date.kind == "relative"):
+            continue
+        if any(o.sentence is sentence and nearest_date_before(o.anchor, dates) is date for o in produced):
+            continue
+        if date.kind == "relative" and produced:
+            continue
+        status = "target" if _future_cue(tdoc, sentence, date) else "actual"
+        drives.append(Outcome(sentence, date.start, status=status, is_drive_report=True))
+    return drives
+
+
+def _undated_without_place(outcome: Outcome, dates: list[DateMention], places: list[PlaceMention]) -> bool:
+    """"近日…献血" with no publication date and no place says nothing a reader can use."""
+    date = next((d for d in dates if d.start == outcome.anchor), None)
+    return date is not None and date.period_start is None and not places
+
+
+def _future_cue(tdoc: TextDoc, sentence: Sentence, date: DateMention) -> bool:
+    return status_before(tdoc.match_text, sentence.start, date.end, tdoc.lang) == "target"
+
+
+def _campaign_name(tdoc: TextDoc, outcome: Outcome, rules: EventRules) -> str | None:
+    """The quoted name of a campaign or event told between the previous figure and this outcome."""
+    start = max((f.end for f in outcome.sentence_figures if f.end <= outcome.anchor), default=outcome.sentence.start)
+    names = list(rules.campaign.finditer(tdoc.match_text, start, outcome.anchor))
+    return tdoc.text[names[-1].start("name") : names[-1].end("name")].strip() if names else None
+
+
+def _organizer(tdoc: TextDoc, outcome: Outcome, rules: EventRules) -> str | None:
+    found = list(rules.organizer.finditer(tdoc.match_text, outcome.sentence.start, outcome.sentence.end))
+    return tdoc.text[found[0].start() : found[0].end()].strip() if found else None
+
+
+def _figure_key(outcome: Outcome, fig: Figure) -> tuple[Any, ...]:
+    period = (outcome.period.period_start, outcome.period.period_end) if outcome.period else (None, None)
+    province = outcome.place.province if outcome.place else None
+    return fig.metric, fig.value, outcome.status, period, province
+
+
+def _dedupe(outcomes: list[Outcome]) -> list[Outcome]:
+    dated = {(f.metric, f.value, f.qualifier, o.status) for o in outcomes if o.period is not None for f in o.figures}
+    for outcome in outcomes:  # a headline's undated figure restated with its date in the body is that figure
+        if outcome.period is None and outcome.figures:
+            # (emptied, it is dropped below as an undated outcome without figures)
+            outcome.figures = [f for f in outcome.figures
+                               if (f.metric, f.value, f.qualifier, outcome.status) not in dated]
+    seen: set[tuple[Any, ...]] = set()
+    seen_drives: set[tuple[Any, ...]] = set()
+    kept: list[Outcome] = []
+    for outcome in outcomes:
+        had_figures = bool(outcome.figures)
+        fresh = []
+        for fig in outcome.figures:
+            key = _figure_key(outcome, fig)
+            if key not in seen:
+                seen.add(key)
+                fresh.append(fig)
+        outcome.figures = fresh
+        if had_figures and not fresh:
+            continue  # everything it said was said before (a lead restated in the body)
+        if not had_figures:
+            key = (_period_tuple(outcome), outcome.sentence.block)
+            if key in seen_drives or outcome.period is None:
+                continue
+            seen_drives.add(key)
+        kept.append(outcome)
+    return kept
+
+
+def _period_tuple(outcome: Outcome) -> tuple[Any, Any]:
+    return (outcome.period.period_start, outcome.period.period_end) if outcome.period else (None, None)

@@ -1,0 +1,90 @@
+"""Records: outcomes as the JSON lines of `outcomes.jsonl` (schema: extractor/schemas/outcomes.schema.json),
+with their stable ids and their kind."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from extractor.dates import DateMention
+from extractor.figures import Figure
+from extractor.lang import get_pack
+from extractor.outcomes.model import Outcome
+from extractor.outcomes.rules import event_rules
+from extractor.textdoc import TextDoc
+
+
+def outcome_id(article_id: str, outcome: Outcome) -> str:
+    anchor = outcome.figures[0].start if outcome.figures else outcome.anchor
+    digest = hashlib.sha1(f"{article_id}|{outcome.sentence.start}|{anchor}".encode()).hexdigest()[:10]
+    return f"{article_id}:{digest}"
+
+
+
+def kind_of(outcome: Outcome, lang: str) -> str:
+    rules = event_rules(lang)
+    period = outcome.period
+    if period is not None and period.period_start and period.period_end:
+        days = (period.period_end - period.period_start).days + 1
+        if days <= rules.drive_max_days or (outcome.is_drive_report and days <= rules.drive_report_max_days):
+            return "drive"
+    if outcome.is_drive_report:
+        return "drive"
+    return "campaign" if outcome.name else "total"
+
+
+
+def outcome_record(tdoc: TextDoc, outcome: Outcome, article_id: str) -> dict[str, Any]:
+    text = tdoc.text
+    period, place = outcome.period, outcome.place
+    location: dict[str, Any] = {"name": None, "text": None, "start": None, "end": None, "province": None,
+                                "district": None, "level": None, "country": None}
+    if place is not None:
+        s, e = outcome.place_text_span or (place.start, place.end)
+        location = {
+            "name": place.name, "text": text[s:e], "start": s, "end": e, "province": place.province,
+            "district": place.district, "level": place.level, "country": place.country,
+        }
+    else:
+        location["country"] = get_pack(tdoc.lang).country
+    return {
+        "id": outcome.id,
+        "article_id": article_id,
+        "lang": tdoc.lang,
+        "kind": kind_of(outcome, tdoc.lang),
+        "name": outcome.name,
+        "organizer": outcome.organizer,
+        "status": outcome.status,
+        "period": {
+            "start": period.period_start.isoformat() if period and period.period_start else None,
+            "end": period.period_end.isoformat() if period and period.period_end else None,
+            "text": period.text if period else None,
+            "span_start": period.start if period else None,
+            "span_end": period.end if period else None,
+            "granularity": _granularity(period),
+        },
+        "location": location,
+        "metrics": [_metric_record(f) for f in outcome.figures],
+        "evidence": {"text": text[outcome.sentence.start : outcome.sentence.end],
+                     "start": outcome.sentence.start, "end": outcome.sentence.end},
+        "partial": outcome.partial,
+        "parent_id": outcome.parent.id if outcome.parent is not None else None,
+    }
+
+
+
+def _granularity(period: DateMention | None) -> str | None:
+    if period is None:
+        return None
+    if period.period_start is None:
+        return "open"
+    return {"month_part": "range", "month_range": "range", "months": "range", "years": "range",
+            "since": "open", "relative": "day"}.get(period.kind, period.kind)
+
+
+
+def _metric_record(fig: Figure) -> dict[str, Any]:
+    return {
+        "metric": fig.metric, "value": fig.value, "qualifier": fig.qualifier, "text": fig.text,
+        "start": fig.start, "end": fig.end, "unit": fig.unit, "low": fig.low, "high": fig.high,
+    }

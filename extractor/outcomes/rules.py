@@ -1,0 +1,44 @@
+"""The rules of `patterns/<lang>/events.yaml`: what makes a drive, a list, a partial list, a campaign
+name, an organiser, and how figures group into outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from extractor import patterns
+
+
+@dataclass
+class EventRules:
+    drive: regex.Pattern[str]
+    non_drive: regex.Pattern[str]
+    list_item: regex.Pattern[str]
+    partial: regex.Pattern[str]
+    campaign: regex.Pattern[str]
+    organizer: regex.Pattern[str]
+    outcome_break: regex.Pattern[str]  # between two figures: a new outcome
+    list_head: regex.Pattern[str]  # a sentence ending so heads a list of outcomes
+    drive_max_days: int
+    drive_report_max_days: int
+
+
+@cache
+def event_rules(lang: str) -> EventRules:
+    pf = patterns.load(lang, "events")
+    rules = {rule["name"]: rx for rule, rx in pf.compiled_rules()}
+    grouping = pf.data["grouping"]
+    return EventRules(
+        drive=pf.compile(pf.data["drive_cues"]),
+        non_drive=pf.compile(pf.data["non_drive_cues"]),
+        list_item=pf.compile(pf.data["list_item"], regex.MULTILINE),
+        partial=pf.compile(pf.data["partial_cues"]),
+        campaign=rules["campaign_name"],
+        organizer=rules["organizer"],
+        outcome_break=pf.compile(grouping["outcome_break"]),
+        list_head=pf.compile(grouping["list_head"]),
+        drive_max_days=int(grouping["drive_max_days"]),
+        drive_report_max_days=int(grouping["drive_report_max_days"]),
+    )
