@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from extractor import __version__
+from extractor import __version__, patterns
 from extractor.corpus import InputError, iter_corpus
 from extractor.lang import codes
 from extractor.output import AtomicJsonl
@@ -67,6 +67,11 @@ def _add_optional_subcommand(sub: argparse._SubParsersAction, name: str, module:
 def cmd_run(args: argparse.Namespace) -> int:
     from extractor.pipeline import SkippedArticle, process_article
 
+    try:  # a broken rule file is the installation's fault, not an article's: say so before reading any
+        patterns.load_all()
+    except patterns.PatternFileError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
     out_dir = Path(args.out)
     started = time.perf_counter()
     articles_out = AtomicJsonl(out_dir / "articles.jsonl")

@@ -19,6 +19,7 @@ import regex
 
 from extractor import patterns
 from extractor.lang import get_pack
+from extractor.metrics import METRICS
 from extractor.numbers import clean, qualifier_of
 from extractor.textdoc import Sentence, TextDoc
 
@@ -60,6 +61,9 @@ def _rules(lang: str) -> list[_Rule]:
     pf = patterns.load(lang, "figures")
     rules = []
     for rule, rx in pf.compiled_rules():
+        if rule["metric"] is not None and rule["metric"] not in METRICS:
+            raise patterns.PatternFileError(f"{pf.path}: rule {rule['name']!r} has unknown metric {rule['metric']!r}"
+                                            f" (known: {', '.join(METRICS)})")
         rules.append(
             _Rule(
                 name=rule["name"],
@@ -185,8 +189,14 @@ def _table_rules(lang: str) -> _TableRules | None:
         requires=pf.compile(table["requires_sentence"]),
         separator=pf.compile(table["separator"]),
         cell=pf.compile(table["cell"]),
-        columns=[(column["metric"], pf.compile(column["pattern"])) for column in table["columns"]],
+        columns=[(_known_metric(pf, column["metric"]), pf.compile(column["pattern"])) for column in table["columns"]],
     )
+
+
+def _known_metric(pf: patterns.PatternFile, metric: str) -> str:
+    if metric not in METRICS:
+        raise patterns.PatternFileError(f"{pf.path}: table column has unknown metric {metric!r}")
+    return metric
 
 
 def _cells(text: str, start: int, end: int, separator: regex.Pattern[str]) -> list[tuple[int, int]]:

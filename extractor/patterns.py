@@ -137,3 +137,8 @@ def all_pattern_files() -> list[tuple[str, str]]:
     """(lang, dimension) of every pattern file on disk."""
     base = patterns_dir()
     return sorted((p.parent.name, p.stem) for p in base.glob("*/*.yaml"))
+
+
+def load_all() -> list[PatternFile]:
+    """Every rule file on disk, loaded and checked (PatternFileError names the first broken one)."""
+    return [load(lang, dimension) for lang, dimension in all_pattern_files()]

@@ -7,7 +7,6 @@ from itertools import combinations
 from typing import Any
 
 from extractor.checks.model import (
-    COUNT_METRICS,
     Corpus,
     Figure,
     Outcome,
@@ -20,6 +19,7 @@ from extractor.checks.model import (
     normalise_place,
 )
 from extractor.checks.reference import Reference
+from extractor.metrics import COUNT_METRICS
 
 # Quantities that are often rightly equal: one unit per donor, everyone registered donated.
 NATURALLY_EQUAL = {

@@ -6,22 +6,15 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-COUNT_METRICS = ("blood_units", "volume_ml", "donors", "registrations", "participants")
+from extractor import patterns
+from extractor.lang import codes, get_pack, packs
+from extractor.metrics import METRIC_NOUNS
+from extractor.numbers import scale_words
 
 VERDICTS = ("inconsistent", "implausible", "unverifiable", "consistent")  # worst first
-
-METRIC_NOUNS = {
-    "blood_units": "units",
-    "volume_ml": "ml",
-    "donors": "donors",
-    "registrations": "registrations",
-    "participants": "participants",
-    "achievement_pct": "% of target",
-    "growth_pct": "% growth",
-    "share_pct": "% share",
-}
 
 QUALIFIER_WORDS = {
     "exact": "",
@@ -32,12 +25,13 @@ QUALIFIER_WORDS = {
     "at_most": "at most ",
 }
 
-LANG_COUNTRY = {"vi": "VN", "zh": "CN"}
-COUNTRY_NAMES = {"VN": "Việt Nam", "CN": "China"}
+COUNTRY_NAMES = {pack.country: pack.country_name for pack in packs()}
 
 # Scale words make a figure a rounded one ("1,85 triệu", "12万"): see reference.yaml, scale_word_reason.
 # The word must follow a digit: "tỷ lệ" (rate) is not "tỷ" (billion).
-_SCALE_WORDS = re.compile(r"\d\s*(?:triệu|nghìn|ngàn|tỷ|tỉ|vạn|万|千|亿|million|thousand)", re.IGNORECASE)
+_SCALE_WORDS = re.compile(
+    r"\d\s*(?:" + "|".join(sorted({re.escape(w) for code in codes() for w in scale_words(code)}, key=len, reverse=True))
+    + ")", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -190,13 +184,34 @@ def _float_or_none(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+def _country_of(lang: str | None) -> str | None:
+    return get_pack(lang).country if lang in codes() else None
+
+
+@cache
+def _name_affixes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Every language's words a place name may carry around it (patterns/<lang>/places.yaml)."""
+    prefixes: set[str] = set()
+    suffixes: set[str] = set()
+    for code in codes():
+        affixes = patterns.load(code, "places").data["name_affixes"]
+        prefixes.update(affixes["prefixes"])
+        suffixes.update(affixes["suffixes"])
+
+    def alternation(words: set[str]) -> str:
+        return "|".join(re.escape(w.casefold()) for w in sorted(words, key=len, reverse=True)) or "(?!)"
+
+    return re.compile(rf"^({alternation(prefixes)})\s*"), re.compile(rf"({alternation(suffixes)})$")
+
+
 def normalise_place(name: str | None) -> str | None:
     """Compare place names without case, admin prefixes or suffixes ('Thành phố Hà Nội' == 'Hà Nội')."""
     if not name:
         return None
+    prefix, suffix = _name_affixes()
     text = unicodedata.normalize("NFC", name).casefold().strip()
-    text = re.sub(r"^(thành phố|tp\.?|tỉnh|thủ đô|quận|huyện|thị xã)\s*", "", text)
-    text = re.sub(r"(省|市|自治区|特别行政区)$", "", text)
+    text = prefix.sub("", text)
+    text = suffix.sub("", text)
     return re.sub(r"\s+", " ", text).strip() or None
 
 
@@ -268,7 +283,7 @@ class Outcome:
 
     @property
     def country(self) -> str | None:
-        return self.location.get("country") or LANG_COUNTRY.get(self.raw.get("lang") or "")
+        return self.location.get("country") or _country_of(self.raw.get("lang"))
 
     @property
     def place(self) -> PlaceKey:

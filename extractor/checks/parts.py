@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from extractor.checks.model import (
-    COUNT_METRICS,
     Corpus,
     Figure,
     Interval,
@@ -18,6 +17,7 @@ from extractor.checks.model import (
     make_check,
 )
 from extractor.checks.reference import Reference
+from extractor.metrics import COUNT_METRICS
 
 CHECK = "sum_of_parts"
 TOTAL_KINDS = ("total", "campaign")
