@@ -81,16 +81,17 @@ class TextDoc:
 
 
 def segment(text: str, lang: str) -> TextDoc:
+    pack = get_pack(lang)  # an unknown language fails here, loudly
     blocks = _blocks(text, lang)
     sentences: list[Sentence] = []
     for block in blocks:
         if block.furniture:
             continue
-        for start, end in _sentence_spans(text, block, lang):
+        for start, end in _sentence_spans(text, block, pack):
             sentence = Sentence(len(sentences), start, end, block.index)
             sentence.clauses = _clauses(text, start, end)
             sentences.append(sentence)
-    return TextDoc(text, lang, blocks, sentences, get_pack(lang).fold(text))
+    return TextDoc(text, lang, blocks, sentences, pack.fold(text))
 
 
 def _blocks(text: str, lang: str) -> list[Block]:
@@ -157,9 +158,9 @@ def widget_lines() -> list[regex.Pattern[str]]:
             if rule["name"] in ("share_button", "player")]
 
 
-def _sentence_spans(text: str, block: Block, lang: str) -> list[tuple[int, int]]:
+def _sentence_spans(text: str, block: Block, pack: LanguagePack) -> list[tuple[int, int]]:
     chunk = text[block.start : block.end]
-    pieces = get_pack(lang).sentences(chunk)
+    pieces = pack.sentences(chunk)
     spans: list[tuple[int, int]] = []
     cursor = 0
     for piece in pieces:

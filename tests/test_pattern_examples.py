@@ -17,7 +17,7 @@ CASES = [
 def test_every_rule_file_has_examples_and_a_checker() -> None:
     for lang, dim in patterns.all_pattern_files():
         assert patterns.load(lang, dim).examples, f"patterns/{lang}/{dim}.yaml has no examples"
-        assert dim in CHECKERS, f"patterns/{lang}/{dim}.yaml: no example checker for {dim!r} in tests/pattern_checkers.py"
+        assert dim in CHECKERS, f"patterns/{lang}/{dim}.yaml: no checker for {dim!r} in tests/pattern_checkers.py"
 
 
 @pytest.mark.parametrize(("lang", "dimension", "index"), CASES)
