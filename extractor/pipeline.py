@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.corpus import Article
-from extractor.dates import find_dates, parse_published
+from extractor.dates import DateMention, find_dates, parse_published
 from extractor.figures import find_figures
 from extractor.language import SUPPORTED, detect_language
 from extractor.outcomes import build_outcomes, outcome_record
@@ -32,7 +33,8 @@ def process_article(article: Article, lang: str | None = None) -> ArticleResult:
     dates = find_dates(tdoc, published)
     places = find_places(tdoc)
     outcomes = build_outcomes(tdoc, figures, dates, places, article.id)
-    outcome_records = [outcome_record(tdoc, o, article.id) for o in outcomes]
+    written = published or _latest_day(dates)
+    outcome_records = [outcome_record(tdoc, o, article.id, written) for o in outcomes]
     owner = {id(f): o.id for o in outcomes for f in o.figures}
     figure_records = [
         {**f.as_record(), "outcome_id": owner.get(id(f))} for f in figures
@@ -47,6 +49,12 @@ def process_article(article: Article, lang: str | None = None) -> ArticleResult:
         ],
     }
     return ArticleResult(record, outcome_records)
+
+
+def _latest_day(dates: list[DateMention]) -> dt.date | None:
+    """The last day an event the article reports took place: it was written no earlier."""
+    days = [d.period_end for d in dates if d.is_period and d.period_end is not None]
+    return max(days, default=None)
 
 
 def _declared_language(article: Article) -> str | None:

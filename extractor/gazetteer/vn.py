@@ -4,6 +4,7 @@ patterns/vi/places.yaml (`gazetteer`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from functools import cache
@@ -76,3 +77,23 @@ def vn_gazetteer() -> Gazetteer:
     for alias, province in data["aliases"].items():
         add_key(by_key, alias.lower(), Unit(province, "province", province, layout="alias"), True)
     return Gazetteer(build_automaton(by_key), by_key)
+
+
+@cache
+def province_2025() -> dict[str, str]:
+    """Every province name of either layout -> its province in the 34-province layout of 2025
+    (vietnamadminunits' converter lists, for each new province, the old ones merged into it)."""
+    legacy = _vn_data("parser_legacy.json")["DICT_PROVINCE"]
+    modern = _vn_data("parser_from_2025.json")["DICT_PROVINCE"]
+    mapping: dict[str, str] = {}
+    for new_key, old_keys in _vn_data("converter_2025.json")["DICT_PROVINCE"].items():
+        for old_key in old_keys:
+            mapping[legacy[old_key]["provinceShort"]] = modern[new_key]["provinceShort"]
+    for province in modern.values():
+        mapping.setdefault(province["provinceShort"], province["provinceShort"])
+    return mapping
+
+
+@cache
+def layout_change() -> dt.date:
+    return dt.date.fromisoformat(patterns.load("vi", "places").data["gazetteer"]["layout_change"])

@@ -7,6 +7,7 @@ files under `patterns/<code>/`.
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import cached_property
@@ -86,6 +87,14 @@ class LanguagePack(ABC):
     def gazetteer_haystack(self, chunk: str) -> str:
         """The form of a sentence the gazetteer's keys are matched in (same length as `chunk`)."""
         return chunk
+
+    def province_as_of(self, province: str | None, day: dt.date | None) -> str | None:
+        """The province as named on `day` (a country whose provinces were redrawn renames them)."""
+        return province
+
+    def province_layouts(self, province: str | None) -> dict[str, str | None]:
+        """Extra fields naming the province in other layouts, so years compare on one layout."""
+        return {}
 
     @abstractmethod
     def place_hit_allowed(self, tdoc: TextDoc, chunk: str, offset: int, start: int, end: int, typed: bool) -> bool:

@@ -3,6 +3,7 @@ numbers with a dot for thousands and a comma for decimals, vietnamadminunits for
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,7 @@ import regex
 
 from extractor import patterns
 from extractor.gazetteer.model import Gazetteer
-from extractor.gazetteer.vn import vn_gazetteer
+from extractor.gazetteer.vn import layout_change, province_2025, vn_gazetteer
 from extractor.lang.base import LanguagePack, ScriptEvidence
 from extractor.numbers import Number
 
@@ -112,6 +113,15 @@ class Vietnamese(LanguagePack):
     def gazetteer_haystack(self, chunk: str) -> str:
         lowered = chunk.lower()  # keys are lower-case; a bare name must still be capitalised in the text
         return lowered if len(lowered) == len(chunk) else chunk
+
+    def province_as_of(self, province: str | None, day: dt.date | None) -> str | None:
+        """From 2025-07-01 on, the 34 provinces of the merger: "Bình Dương" is then "Hồ Chí Minh"."""
+        if province and day is not None and day >= layout_change():
+            return province_2025().get(province, province)
+        return province
+
+    def province_layouts(self, province: str | None) -> dict[str, str | None]:
+        return {"province_2025": province_2025().get(province, province) if province else None}
 
     def place_hit_allowed(self, tdoc: TextDoc, chunk: str, offset: int, start: int, end: int, typed: bool) -> bool:
         if (start > 0 and _is_word_char(chunk[start - 1])) or (end < len(chunk) and _is_word_char(chunk[end])):

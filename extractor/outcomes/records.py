@@ -3,12 +3,12 @@ with their stable ids and their kind."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
 from extractor.dates import DateMention
 from extractor.figures import Figure
-from extractor.lang import get_pack
 from extractor.outcomes.model import Outcome
 from extractor.outcomes.rules import event_rules
 from extractor.textdoc import TextDoc
@@ -34,19 +34,23 @@ def kind_of(outcome: Outcome, lang: str) -> str:
 
 
 
-def outcome_record(tdoc: TextDoc, outcome: Outcome, article_id: str) -> dict[str, Any]:
+def outcome_record(tdoc: TextDoc, outcome: Outcome, article_id: str, written: dt.date | None = None
+                   ) -> dict[str, Any]:
+    """`written`: when the article was written (its publication date, else its latest dated event);
+    the province is named as it was then."""
     text = tdoc.text
+    pack = tdoc.pack
     period, place = outcome.period, outcome.place
     location: dict[str, Any] = {"name": None, "text": None, "start": None, "end": None, "province": None,
-                                "district": None, "level": None, "country": None}
+                                "district": None, "level": None, "country": pack.country}
     if place is not None:
         s, e = outcome.place_text_span or (place.start, place.end)
         location = {
-            "name": place.name, "text": text[s:e], "start": s, "end": e, "province": place.province,
+            "name": place.name, "text": text[s:e], "start": s, "end": e,
+            "province": pack.province_as_of(place.province, written),
             "district": place.district, "level": place.level, "country": place.country,
         }
-    else:
-        location["country"] = get_pack(tdoc.lang).country
+    location.update(pack.province_layouts(location["province"]))
     return {
         "id": outcome.id,
         "article_id": article_id,
