@@ -199,6 +199,11 @@ def _period(kind: str, g: dict[str, str], data: dict, year: int,
         if "y" not in g and "y2" in g:
             first = first.replace(year=end_year if first <= last.replace(year=end_year) else end_year - 1)
         return (first, last) if first <= last else (None, None)
+    if kind == "year_to_date":
+        if "d2" not in g:
+            return dt.date(year, 1, 1), None
+        last = dt.date(int(g.get("y2", year)), int(g["m2"]), int(g["d2"]))
+        return dt.date(last.year, 1, 1), last
     if kind == "month":
         m = int(g["m"])
         return dt.date(year, m, 1), dt.date(year, m, _month_end(year, m))

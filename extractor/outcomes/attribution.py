@@ -8,7 +8,7 @@ what the article set before (a lead naming the year or the province). Rules are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import regex
@@ -30,6 +30,7 @@ class AttributionRules:
     partner_levels: frozenset[str] | None  # the levels a partner cue can make a partner; None: all
     list_separator: regex.Pattern[str]
     quote_attribution: regex.Pattern[str] | None  # "”漳州市中心血站负责人说。"
+    dated_venue: regex.Pattern[str]  # between a venue and the date in brackets after it: "A (ngày 3-3)"
 
 
 @cache
@@ -43,6 +44,7 @@ def attribution_rules(lang: str) -> AttributionRules:
         partner_levels=frozenset(data["partner_levels"]) if data["partner_levels"] is not None else None,
         list_separator=pf.compile(data["list_separator"]),
         quote_attribution=pf.compile(data["quote_attribution"]) if data["quote_attribution"] else None,
+        dated_venue=pf.compile(data["dated_venue"]),
     )
 
 
@@ -57,6 +59,7 @@ class Context:
     carry_place: PlaceMention | None = None
     list_parent: Outcome | None = None
     drive: Outcome | None = None  # a dated drive told without figures: its figures may follow in the next sentences
+    listed: list[Outcome] = field(default_factory=list)  # drives a sentence listed: a total that follows spans them
 
 
 def enter_block(ctx: Context, sentence: Sentence, tdoc: TextDoc, list_item: regex.Pattern[str]) -> None:
@@ -75,6 +78,10 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
         ctx.drive = drives[0]
     elif dates:
         ctx.drive = None
+    if len(drives) >= 2 and not any(o.figures for o in produced):  # "tại 3 điểm: A (ngày 6-6); B (ngày 8-6) …"
+        ctx.listed = drives
+    elif dates:
+        ctx.listed = []
     if dates:
         ctx.block_period = dates[-1]
         carrying = [d for d in dates if d.carries]
@@ -104,7 +111,37 @@ def choose_period(outcome: Outcome, dates: list[DateMention], ctx: Context) -> D
     own = nearest_date_before(outcome.anchor, dates)
     if own is not None:
         return own
-    return ctx.block_period or (ctx.drive.period if ctx.drive else None) or ctx.carry_period
+    # drives listed before span a total only when no period frames the article (the lead's year wins)
+    return ctx.block_period or (ctx.drive.period if ctx.drive else None) or ctx.carry_period or listed_span(ctx)
+
+
+def listed_span(ctx: Context) -> DateMention | None:
+    """The period of a total over the drives listed just before: the first listed day to the last."""
+    periods = [o.period for o in ctx.listed if o.period is not None and o.period.period_start is not None]
+    if len(periods) < 2:
+        return None
+    first = min(periods, key=lambda p: p.period_start)
+    last = max(periods, key=lambda p: p.period_end or p.period_start)
+    return DateMention(
+        start=min(p.start for p in periods), end=max(p.end for p in periods),
+        text=" … ".join(p.text for p in sorted(periods, key=lambda p: p.start)), kind="range", role="period",
+        rule="listed_drives", groups={}, period_start=first.period_start,
+        period_end=last.period_end or last.period_start, sentence=first.sentence, block=first.block,
+    )
+
+
+def listed_venue_period(outcome: Outcome, ctx: Context) -> DateMention | None:
+    """A part of that total named by one listed drive's venue ("điểm Cẩm Giàng tiếp nhận 652 đơn vị")
+    takes that drive's period."""
+    if outcome.place is None or outcome.period is None or outcome.period.rule != "listed_drives":
+        return None
+    if outcome.place.sentence != outcome.sentence.index:  # a place carried from before names no part
+        return None
+    name = outcome.place.name.casefold()
+    matches = [o for o in ctx.listed if o.place is not None and o.period is not None
+               and (name == o.place.name.casefold() or name in o.place.name.casefold()
+                    or name == (o.place.district or "").casefold())]
+    return matches[0].period if len(matches) == 1 else None
 
 
 def drive_extent(outcome: Outcome, dates: list[DateMention]) -> int | None:
@@ -137,7 +174,10 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
     in_clause = [p for p in places if clause[0] <= p.start < clause[1]]
     before = [p for p in places if p.end <= pos]
     after_in_clause = [p for p in in_clause if p.start >= pos]
-    if drive_extent is not None:
+    bracketed = _bracketed_venue(tdoc, outcome, places) if drive_extent is not None else None
+    if bracketed is not None:
+        venue = bracketed
+    elif drive_extent is not None:
         venue = _venue(tdoc, outcome.sentence, [p for p in places if p.start < drive_extent], drive_extent)
     else:
         venue = _venue(tdoc, outcome.sentence, places, pos)
@@ -178,6 +218,16 @@ def _venue(tdoc: TextDoc, sentence: Sentence, places: list[PlaceMention], pos: i
             clause = sentence.clause_of(p.start)
             phrase = [q for q in places if p.start <= q.start < clause[1] and q.level != "national"]
             return max(phrase, key=lambda q: (q.rank, -q.start), default=p)
+    return None
+
+
+def _bracketed_venue(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention]) -> PlaceMention | None:
+    """"A (ngày 6-6); B (từ ngày 8 đến 9-6)": a drive's date in brackets right after a place dates that
+    place, whatever venue cue opened the list."""
+    gap = attribution_rules(tdoc.lang).dated_venue
+    before = [p for p in places if p.end <= outcome.anchor and p.level != "national"]
+    if before and gap.fullmatch(tdoc.match_text, before[-1].end, outcome.anchor):
+        return before[-1]
     return None
 
 

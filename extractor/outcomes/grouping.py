@@ -22,6 +22,7 @@ from extractor.outcomes.attribution import (
     choose_place,
     drive_extent,
     enter_block,
+    listed_venue_period,
     nearest_date_before,
     partner_places,
     update_context,
@@ -55,6 +56,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
             outcome.sentence_figures = by_sentence_fig.get(sentence.index, [])
             outcome.period = choose_period(outcome, s_dates, ctx)
             choose_place(tdoc, outcome, s_places or quoted, ctx, drive_extent(outcome, s_dates))
+            outcome.period = listed_venue_period(outcome, ctx) or outcome.period
             outcome.name = _campaign_name(tdoc, outcome, rules)
             outcome.organizer = _organizer(tdoc, outcome, rules)
             outcome.partial = bool(rules.partial.search(tdoc.text, sentence.start, sentence.end))
