@@ -17,7 +17,8 @@ def cn_gazetteer() -> Gazetteer:
     with resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as f:
         rows = [(r["adcode"], r["name"]) for r in csv.DictReader(f)]
     names = {code[:6]: name for code, name in rows}
-    suffixes = patterns.load("zh", "places").data["gazetteer"]["admin_suffixes"]
+    data = patterns.load("zh", "places").data["gazetteer"]
+    suffixes, peoples = data["admin_suffixes"], data["ethnic_names"]
     by_key: dict[str, list[tuple[Unit, bool]]] = defaultdict(list)
     for code, name in rows:
         code = code[:6]
@@ -33,6 +34,9 @@ def cn_gazetteer() -> Gazetteer:
         short = short_name(name, suffixes)
         if short and len(short) >= 2:
             add_key(by_key, short, unit, False)
+        prefecture = prefecture_name(name, peoples)
+        if prefecture:
+            add_key(by_key, prefecture, unit, True)
     return Gazetteer(build_automaton(by_key), by_key)
 
 
@@ -42,3 +46,17 @@ def short_name(name: str, suffixes: list[str]) -> str | None:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return None
+
+
+def prefecture_name(name: str, peoples: list[str]) -> str | None:
+    """"恩施土家族苗族自治州" -> "恩施州": an autonomous prefecture by its place name and 州."""
+    if not name.endswith("自治州"):
+        return None
+    base = name[: -len("自治州")]
+    stripped = True
+    while stripped:
+        stripped = False
+        for people in sorted(peoples, key=len, reverse=True):
+            if base.endswith(people) and len(base) - len(people) >= 2:
+                base, stripped = base[: -len(people)], True
+    return base + "州" if base != name[: -len("自治州")] else None
