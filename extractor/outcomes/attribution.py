@@ -20,6 +20,7 @@ from extractor.places import PlaceMention
 from extractor.textdoc import Sentence, TextDoc
 
 ADMIN_LEVELS = {"national", "province", "city", "district", "ward"}
+LISTED_DRIVES = "listed_drives"  # the rule name of a period composed from the drives a sentence listed
 
 
 @dataclass
@@ -125,7 +126,7 @@ def listed_span(ctx: Context) -> DateMention | None:
     return DateMention(
         start=min(p.start for p in periods), end=max(p.end for p in periods),
         text=" … ".join(p.text for p in sorted(periods, key=lambda p: p.start)), kind="range", role="period",
-        rule="listed_drives", groups={}, period_start=first.period_start,
+        rule=LISTED_DRIVES, groups={}, period_start=first.period_start,
         period_end=last.period_end or last.period_start, sentence=first.sentence, block=first.block,
     )
 
@@ -133,7 +134,7 @@ def listed_span(ctx: Context) -> DateMention | None:
 def listed_venue_period(outcome: Outcome, ctx: Context) -> DateMention | None:
     """A part of that total named by one listed drive's venue ("điểm Cẩm Giàng tiếp nhận 652 đơn vị")
     takes that drive's period."""
-    if outcome.place is None or outcome.period is None or outcome.period.rule != "listed_drives":
+    if outcome.place is None or outcome.period is None or outcome.period.rule != LISTED_DRIVES:
         return None
     if outcome.place.sentence != outcome.sentence.index:  # a place carried from before names no part
         return None
@@ -174,11 +175,9 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
     in_clause = [p for p in places if clause[0] <= p.start < clause[1]]
     before = [p for p in places if p.end <= pos]
     after_in_clause = [p for p in in_clause if p.start >= pos]
-    bracketed = _bracketed_venue(tdoc, outcome, places) if drive_extent is not None else None
-    if bracketed is not None:
-        venue = bracketed
-    elif drive_extent is not None:
-        venue = _venue(tdoc, outcome.sentence, [p for p in places if p.start < drive_extent], drive_extent)
+    if drive_extent is not None:
+        venue = _bracketed_venue(tdoc, outcome, places) or _venue(
+            tdoc, outcome.sentence, [p for p in places if p.start < drive_extent], drive_extent)
     else:
         venue = _venue(tdoc, outcome.sentence, places, pos)
     chosen = (
