@@ -1,10 +1,16 @@
-"""Keep every test away from the real HOME and jieba's default cache (nothing leaks outside the repo)."""
+"""Keep every test away from the real HOME and jieba's default cache, and remove them afterwards."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 _TMP_HOME = tempfile.mkdtemp(prefix="extractor-test-home-")
 os.environ["HOME"] = _TMP_HOME
 os.environ["EXTRACTOR_CACHE_DIR"] = os.path.join(_TMP_HOME, "cache")
+
+
+def pytest_sessionfinish(session: object, exitstatus: int) -> None:
+    """Nothing the tests wrote outlives the run."""
+    shutil.rmtree(_TMP_HOME, ignore_errors=True)
