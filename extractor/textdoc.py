@@ -99,14 +99,9 @@ def _blocks(text: str, lang: str) -> list[Block]:
     blocks: list[Block] = []
     seen_lines: set[str] = set()
     in_related_section = False
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        start, stripped = pos, line.strip()
-        pos += len(line)
-        if not stripped:
-            continue
-        lead = len(line) - len(line.lstrip())
-        block = Block(len(blocks), start + lead, start + lead + len(stripped))
+    for start, end in _paragraph_spans(text, rules):
+        stripped = text[start:end]
+        block = Block(len(blocks), start, end)
         if in_related_section:
             block.furniture = "related-articles section"
         elif stripped.rstrip(":： ").casefold() in rules.section_headings:
@@ -121,10 +116,48 @@ def _blocks(text: str, lang: str) -> list[Block]:
     return blocks
 
 
+def _paragraph_spans(text: str, rules: _FurnitureRules) -> list[tuple[int, int]]:
+    """The non-empty lines, stripped, with a hard-wrapped paragraph's lines joined into one."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, stripped = pos, line.strip()
+        pos += len(line)
+        if not stripped:
+            continue
+        lead = len(line) - len(line.lstrip())
+        span = (start + lead, start + lead + len(stripped))
+        if spans and _continues(text, spans[-1], span, rules):
+            spans[-1] = (spans[-1][0], span[1])
+        else:
+            spans.append(span)
+    return spans
+
+
+_COLUMN = "|"  # a flattened table's column separator
+
+
+def _continues(text: str, previous: tuple[int, int], line: tuple[int, int], rules: _FurnitureRules) -> bool:
+    last_line = text[previous[0] : previous[1]].rsplit("\n", 1)[-1]
+    next_line = text[line[0] : line[1]]
+    if any(_COLUMN in part for part in (last_line, next_line)):  # table rows are lines of their own
+        return False
+    return (
+        text.count("\n", previous[1], line[0]) == 1
+        and len(last_line) >= rules.wrap_min_chars
+        and rules.wrap_open_end.search(last_line) is not None
+        and rules.wrap_continues.search(next_line) is not None
+        and rules.line_reason(next_line) is None
+    )
+
+
 @dataclass
 class _FurnitureRules:
     section_headings: set[str]
     line_rules: list[tuple[str, regex.Pattern[str]]]
+    wrap_min_chars: int
+    wrap_open_end: regex.Pattern[str]
+    wrap_continues: regex.Pattern[str]
 
     def line_reason(self, line: str) -> str | None:
         for name, pattern in self.line_rules:
@@ -139,6 +172,9 @@ def _furniture_rules(lang: str) -> _FurnitureRules:
     return _FurnitureRules(
         {h.casefold() for h in pf.word_list("section_headings")},
         [(rule["name"], rx) for rule, rx in pf.compiled_rules()],
+        int(pf.data["wrapped_line"]["min_chars"]),
+        pf.compile(pf.data["wrapped_line"]["open_end"]),
+        pf.compile(pf.data["wrapped_line"]["continues"]),
     )
 
 

@@ -24,9 +24,12 @@ def _iso(value: Any) -> str | None:
 
 def check_furniture(lang: str, example: Example) -> None:
     text = str(example["text"])
-    block = segment(text, lang).blocks[0]
+    blocks = segment(text, lang).blocks
+    block = blocks[0]
     expected = example["expect"]
-    if expected is None:
+    if isinstance(expected, dict):  # {paragraphs: N}: how many paragraphs the lines make
+        assert len(blocks) == expected["paragraphs"], f"{text!r}: {[text[b.start:b.end] for b in blocks]}"
+    elif expected is None:
         assert block.furniture is None, f"{text!r} marked furniture: {block.furniture}"
     elif expected == "section":
         assert block.furniture == "related-articles heading", f"{text!r}: {block.furniture}"
