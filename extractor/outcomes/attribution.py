@@ -32,6 +32,7 @@ class AttributionRules:
     list_separator: regex.Pattern[str]
     quote_attribution: regex.Pattern[str] | None  # "”漳州市中心血站负责人说。"
     dated_venue: regex.Pattern[str]  # between a venue and the date in brackets after it: "A (ngày 3-3)"
+    collector: regex.Pattern[str] | None  # "Bệnh viện X tiếp nhận …": group `name` collects, it is no venue
 
 
 @cache
@@ -46,6 +47,7 @@ def attribution_rules(lang: str) -> AttributionRules:
         list_separator=pf.compile(data["list_separator"]),
         quote_attribution=pf.compile(data["quote_attribution"]) if data["quote_attribution"] else None,
         dated_venue=pf.compile(data["dated_venue"]),
+        collector=pf.compile(data["collector"]) if data["collector"] else None,
     )
 
 
@@ -286,8 +288,22 @@ def _qualified_place(text: str, place: PlaceMention, span: tuple[int, int],
     return current, (start, span[1])
 
 
-def partner_places(tdoc: TextDoc, places: list[PlaceMention]) -> set[int]:
-    """Places named as partners ("phối hợp với Viện …, Bệnh viện …"), not as where a drive took place."""
+PARTNER, COLLECTOR = "partner", "collector"  # the roles of places that are no venue
+
+
+def non_venue_places(tdoc: TextDoc, places: list[PlaceMention]) -> dict[int, str]:
+    """Places named as partners ("phối hợp với Viện …, Bệnh viện …") or as the collecting centre or
+    receiving hospital ("Bệnh viện X tiếp nhận …"), not as where a drive took place: id → role."""
+    roles = dict.fromkeys(_partner_places(tdoc, places), PARTNER)
+    collector = attribution_rules(tdoc.lang).collector
+    if collector is not None:
+        for m in collector.finditer(tdoc.match_text):
+            start, end = m.span("name")
+            roles.update((id(p), COLLECTOR) for p in places if start <= p.start and p.end <= end)
+    return roles
+
+
+def _partner_places(tdoc: TextDoc, places: list[PlaceMention]) -> set[int]:
     rules = attribution_rules(tdoc.lang)
     cue, levels = rules.partner, rules.partner_levels
     text = tdoc.match_text

@@ -24,7 +24,7 @@ from extractor.outcomes.attribution import (
     enter_block,
     listed_venue_period,
     nearest_date_before,
-    partner_places,
+    non_venue_places,
     update_context,
 )
 from extractor.outcomes.model import Outcome
@@ -37,10 +37,10 @@ from extractor.textdoc import Sentence, TextDoc
 def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention],
                    places: list[PlaceMention], article_id: str) -> list[Outcome]:
     rules = event_rules(tdoc.lang)
-    partners = partner_places(tdoc, places)
+    not_venues = non_venue_places(tdoc, places)
     by_sentence_fig = _by_sentence(figures)
     by_sentence_date = _by_sentence([d for d in dates if d.is_period])
-    by_sentence_place = _by_sentence([p for p in places if id(p) not in partners])
+    by_sentence_place = _by_sentence([p for p in places if id(p) not in not_venues])
     ctx = Context()
     outcomes: list[Outcome] = []
     for sentence in tdoc.sentences:
