@@ -74,11 +74,13 @@ def enter_block(ctx: Context, sentence: Sentence, tdoc: TextDoc, list_item: rege
 
 
 def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMention],
-                   produced: list[Outcome], tdoc: TextDoc, sentence: Sentence, list_head: regex.Pattern[str]) -> None:
-    """What a sentence leaves for the next ones: its period, its place, a drive, the head of a list."""
+                   produced: list[Outcome], tdoc: TextDoc, sentence: Sentence, list_head: regex.Pattern[str],
+                   frame: Outcome | None = None) -> None:
+    """What a sentence leaves for the next ones: its period, its place, the event it opened, the head
+    of a list."""
     drives = [o for o in produced if o.is_drive_report and o.period is not None and o.period.is_day_level]
-    if len(drives) == 1 and not any(o.figures for o in produced):  # two drives leave the figures' date open
-        ctx.drive = drives[0]
+    if frame is not None:
+        ctx.drive = frame
     elif dates:
         ctx.drive = None
     if len(drives) >= 2 and not any(o.figures for o in produced):  # "tại 3 điểm: A (ngày 6-6); B (ngày 8-6) …"
@@ -99,6 +101,29 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
     totals = [o for o in produced if o.figures]
     if totals and list_head.search(sentence_text):
         ctx.list_parent = totals[-1]  # "…thu được 1.265 đơn vị máu, cụ thể:" heads a list of drives
+
+
+def event_frame(sentence: Sentence, produced: list[Outcome], dates: list[DateMention], launch: bool,
+                max_days: int) -> Outcome | None:
+    """The one event a dated sentence opens, whose day and venue the results told after it take: its
+    one drive (a drive told without figures, or figures of one day or a few days), or, for a launch or
+    opening ceremony, its one day. Two events leave the next figures' date open."""
+    events = [o for o in produced if o.period is not None and o.period.is_day_level
+              and o.period in dates and (o.is_drive_report or _days(o.period) <= max_days)]
+    if len({(o.period.period_start, o.period.period_end) for o in events}) == 1:
+        return events[0]
+    if launch and not events:
+        days = [d for d in dates if d.is_day_level]
+        if len(days) == 1:
+            frame = Outcome(sentence, days[0].start, status="actual", is_drive_report=True)
+            frame.period = days[0]
+            return frame  # placed by the caller, as a drive of that day would be
+    return None
+
+
+def _days(period: DateMention) -> int:
+    end = period.period_end or period.period_start
+    return (end - period.period_start).days + 1
 
 
 def nearest_date_before(pos: int, dates: list[DateMention]) -> DateMention | None:
@@ -171,7 +196,9 @@ def attribution_places(tdoc: TextDoc, sentence: Sentence, by_place: dict[int, li
 
 
 def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ctx: Context,
-                  drive_extent: int | None = None) -> None:
+                  drive_extent: int | None = None, collectors: list[PlaceMention] | None = None) -> None:
+    """The venue or area of the outcome's sentence, else its paragraph's, its drive's, the collecting
+    centre's (only its own total), the article's."""
     pos = outcome.anchor
     clause = outcome.sentence.clause_of(pos)
     in_clause = [p for p in places if clause[0] <= p.start < clause[1]]
@@ -194,7 +221,8 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
         chosen, span = _qualified_place(tdoc.text, chosen, span, places)
         outcome.place, outcome.place_text_span = chosen, span
     else:
-        outcome.place = ctx.block_place or (ctx.drive.place if ctx.drive else None) or ctx.carry_place
+        outcome.place = (ctx.block_place or (ctx.drive.place if ctx.drive else None)
+                         or (collectors[0] if collectors else None) or ctx.carry_place)
         outcome.place_text_span = (outcome.place.start, outcome.place.end) if outcome.place else None
     if outcome.place is not None and outcome.place.province is None and outcome.place.level != "national":
         fallback = ctx.block_place if ctx.block_place is not outcome.place else None

@@ -16,12 +16,14 @@ import regex
 from extractor.dates import DateMention
 from extractor.figures import Figure, status_before
 from extractor.outcomes.attribution import (
+    COLLECTOR,
     Context,
     attribution_places,
     choose_period,
     choose_place,
     drive_extent,
     enter_block,
+    event_frame,
     listed_venue_period,
     nearest_date_before,
     non_venue_places,
@@ -41,6 +43,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
     by_sentence_fig = _by_sentence(figures)
     by_sentence_date = _by_sentence([d for d in dates if d.is_period])
     by_sentence_place = _by_sentence([p for p in places if id(p) not in not_venues])
+    by_sentence_collector = _by_sentence([p for p in places if not_venues.get(id(p)) == COLLECTOR])
     ctx = Context()
     outcomes: list[Outcome] = []
     for sentence in tdoc.sentences:
@@ -55,14 +58,19 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
         for outcome in produced:
             outcome.sentence_figures = by_sentence_fig.get(sentence.index, [])
             outcome.period = choose_period(outcome, s_dates, ctx)
-            choose_place(tdoc, outcome, s_places or quoted, ctx, drive_extent(outcome, s_dates))
+            choose_place(tdoc, outcome, s_places or quoted, ctx, drive_extent(outcome, s_dates),
+                         by_sentence_collector.get(sentence.index, []))
             outcome.period = listed_venue_period(outcome, ctx) or outcome.period
             outcome.name = _campaign_name(tdoc, outcome, rules)
             outcome.organizer = _organizer(tdoc, outcome, rules)
             outcome.partial = bool(rules.partial.search(tdoc.text, sentence.start, sentence.end))
             outcome.parent = ctx.list_parent
         outcomes.extend(produced)
-        update_context(ctx, s_dates, s_places, produced, tdoc, sentence, rules.list_head)
+        launch = bool(rules.launch.search(tdoc.match_text, sentence.start, sentence.end))
+        frame = event_frame(sentence, produced, s_dates, launch, rules.drive_max_days)
+        if frame is not None and frame not in produced:
+            choose_place(tdoc, frame, s_places, ctx, drive_extent(frame, s_dates))
+        update_context(ctx, s_dates, s_places, produced, tdoc, sentence, rules.list_head, frame)
     outcomes = _dedupe(outcomes)
     for outcome in outcomes:
         outcome.id = outcome_id(article_id, outcome)

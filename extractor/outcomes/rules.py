@@ -15,6 +15,7 @@ from extractor import patterns
 class EventRules:
     drive: regex.Pattern[str]
     non_drive: regex.Pattern[str]
+    launch: regex.Pattern[str]  # a launch or opening ceremony: opens an event for the results that follow
     list_item: regex.Pattern[str]
     partial: regex.Pattern[str]
     campaign: regex.Pattern[str]
@@ -33,6 +34,7 @@ def event_rules(lang: str) -> EventRules:
     return EventRules(
         drive=pf.compile(pf.data["drive_cues"]),
         non_drive=pf.compile(pf.data["non_drive_cues"]),
+        launch=pf.compile(pf.data["launch_cues"]),
         list_item=pf.compile(pf.data["list_item"], regex.MULTILINE),
         partial=pf.compile(pf.data["partial_cues"]),
         campaign=rules["campaign_name"],
