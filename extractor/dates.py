@@ -37,6 +37,7 @@ class DateMention:
     period_end: dt.date | None = None
     sentence: int = -1
     block: int = -1
+    names_day: bool = False  # a relative word for one day ("hôm qua", "当天"), not a vague "近日", "目前"
 
     @property
     def is_period(self) -> bool:
@@ -255,6 +256,7 @@ def _resolve_same_month(mention: DateMention, source: DateMention | None) -> Non
 def _resolve_relative(mention: DateMention, data: dict, last_day: DateMention | None,
                       published: dt.date | None) -> None:
     word = mention.groups.get("word", "").lower()
+    mention.names_day = word in data["same_day_words"] or word in data["relative_days"]
     if word in data["same_day_words"]:
         # the day of this paragraph, or of the one just before ("…是世界献血者日。\n\n当天，…")
         near = last_day is not None and mention.block - 1 <= last_day.block <= mention.block

@@ -18,6 +18,8 @@ from extractor import patterns
 from extractor.lang import LanguagePack, codes, get_pack
 
 _CLAUSE_BREAK = re.compile(r"[;；，：]|[,:](?=\s)|\s[-–]\s")
+# A paragraph ends with one of these (closing quotes and brackets aside); a heading does not.
+_OPEN_ENDING = regex.compile(r"[^.!?…;:。！？；：\s]\s*[”’\"'»」』)）]*\s*$")
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Block:
     start: int
     end: int
     furniture: str | None = None  # why this line is page furniture, or None
+    heading: bool = False  # a title or a section heading: a line that ends no sentence
 
 
 @dataclass
@@ -111,6 +114,7 @@ def _blocks(text: str, lang: str) -> list[Block]:
             block.furniture = "repeated line (teaser or caption repeating a headline)"
         else:
             block.furniture = rules.line_reason(stripped)
+        block.heading = _OPEN_ENDING.search(stripped) is not None
         seen_lines.add(stripped)
         blocks.append(block)
     return blocks

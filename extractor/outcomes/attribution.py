@@ -20,7 +20,8 @@ from extractor.places import PlaceMention
 from extractor.textdoc import Sentence, TextDoc
 
 ADMIN_LEVELS = {"national", "province", "city", "district", "ward"}
-LISTED_DRIVES = "listed_drives"  # the rule name of a period composed from the drives a sentence listed
+LISTED_DRIVES = "listed_drives"
+  # the rule name of a period composed from the drives a sentence listed
 
 
 @dataclass
@@ -69,6 +70,8 @@ def enter_block(ctx: Context, sentence: Sentence, tdoc: TextDoc, list_item: rege
     """A new paragraph: its own period and place start open; a list ends unless the paragraph is an item."""
     ctx.block = sentence.block
     ctx.block_period = ctx.block_place = None
+    if tdoc.blocks[sentence.block].heading:  # a heading opens a new section: the last event is over
+        ctx.drive, ctx.listed = None, []
     if ctx.list_parent is not None and not list_item.match(tdoc.text, sentence.start):
         ctx.list_parent = None
 
@@ -108,12 +111,12 @@ def event_frame(sentence: Sentence, produced: list[Outcome], dates: list[DateMen
     """The one event a dated sentence opens, whose day and venue the results told after it take: its
     one drive (a drive told without figures, or figures of one day or a few days), or, for a launch or
     opening ceremony, its one day. Two events leave the next figures' date open."""
-    events = [o for o in produced if o.period is not None and o.period.is_day_level
+    events = [o for o in produced if o.period is not None and _names_day(o.period)
               and o.period in dates and (o.is_drive_report or _days(o.period) <= max_days)]
-    if len({(o.period.period_start, o.period.period_end) for o in events}) == 1:
+    if len({(o.period.start, o.period.period_start, o.period.period_end) for o in events}) == 1:
         return events[0]
     if launch and not events:
-        days = [d for d in dates if d.is_day_level]
+        days = [d for d in dates if _names_day(d)]
         if len(days) == 1:
             frame = Outcome(sentence, days[0].start, status="actual", is_drive_report=True)
             frame.period = days[0]
@@ -121,7 +124,15 @@ def event_frame(sentence: Sentence, produced: list[Outcome], dates: list[DateMen
     return None
 
 
+def _names_day(date: DateMention) -> bool:
+    """A day or a few days, dated or not ("sáng nay" without a publication date still names one day)."""
+    return date.is_day_level or (date.is_period and date.kind == "relative" and date.names_day)
+
+
 def _days(period: DateMention) -> int:
+    """How many days a period covers; one for a day the text names but does not date ("sáng nay")."""
+    if period.period_start is None:
+        return 1
     end = period.period_end or period.period_start
     return (end - period.period_start).days + 1
 
