@@ -114,7 +114,7 @@ def _blocks(text: str, lang: str) -> list[Block]:
             block.furniture = "repeated line (teaser or caption repeating a headline)"
         else:
             block.furniture = rules.line_reason(stripped)
-        block.heading = _OPEN_ENDING.search(stripped) is not None
+        block.heading = _COLUMN not in stripped and _OPEN_ENDING.search(stripped) is not None
         seen_lines.add(stripped)
         blocks.append(block)
     return blocks
