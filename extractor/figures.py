@@ -123,7 +123,8 @@ def sentence_figures(text: str, sentence: Sentence, lang: str) -> list[Figure]:
                 continue
             taken.append(span)
             figure.sentence = sentence.index
-            figure.status = status_before(text, sentence.start, figure.start, lang)
+            figure.status = (bracketed_status(text, sentence.start, figure.start, lang)
+                             or status_before(text, sentence.start, figure.start, lang))
             found.append(figure)
     return sorted(found, key=lambda f: f.start)
 
@@ -258,6 +259,25 @@ def _cell_figure(tdoc: TextDoc, start: int, end: int, metric: str, rules: _Table
         unit="", status=status_before(tdoc.match_text, sentence.start, s, tdoc.lang), rule="table",
         sentence=sentence.index,
     )
+
+
+@cache
+def _bracket_rules(lang: str) -> list[tuple[str, regex.Pattern[str]]]:
+    pf = patterns.load(lang, "status")
+    return [(rule["status"], pf.compile(rule["before"])) for rule in pf.data["bracketed"]]
+
+
+BRACKET_WINDOW = 80  # how far before a bracketed figure its explaining words may start
+
+
+def bracketed_status(text: str, sentence_start: int, pos: int, lang: str) -> str | None:
+    """The status of a figure in brackets, from what the bracket explains ("kế hoạch năm (16.000 đơn
+    vị)" is a plan's size); None when the figure is not in brackets or no rule reads the words before."""
+    window = text[max(sentence_start, pos - BRACKET_WINDOW) : pos]
+    for status, rx in _bracket_rules(lang):
+        if rx.search(window):
+            return status
+    return None
 
 
 def status_before(text: str, sentence_start: int, pos: int, lang: str) -> str:
