@@ -89,7 +89,7 @@ def find_dates(tdoc: TextDoc, published: dt.date | None) -> list[DateMention]:
             mention.sentence, mention.block = sentence.index, sentence.block
             mention.text = tdoc.text[mention.start : mention.end]  # rules read the folded text
             mentions.append(mention)
-    _resolve_all(mentions, tdoc.lang, published)
+    _resolve_all(mentions, tdoc, published)
     return mentions
 
 
@@ -111,38 +111,72 @@ def _sentence_matches(text: str, start: int, end: int, lang: str) -> list[DateMe
     return sorted(chosen, key=lambda c: c.start)
 
 
-def _resolve_all(mentions: list[DateMention], lang: str, published: dt.date | None) -> None:
-    data = patterns.load(lang, "dates").data
-    explicit_years = [int(m.groups["y"]) for m in mentions if "y" in m.groups]
-    last_year: int | None = None
+def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date | None) -> None:
+    pf = patterns.load(tdoc.lang, "dates")
+    data, future = pf.data, pf.compile(pf.data["future_cues"])
+    frames = _frame_years(mentions, tdoc)
+    years_by_sentence: dict[int, list[DateMention]] = {}
+    for m in mentions:
+        if m.role != "base" and "y" in m.groups:
+            years_by_sentence.setdefault(m.sentence, []).append(m)
     last_month: int | None = None
     last_day: DateMention | None = None
     last_period: DateMention | None = None  # the last day, range or month named: "cả tháng" points back to it
     for mention in mentions:
-        context_year = _context_year(last_year, explicit_years, published)
+        sentence = tdoc.sentences[mention.sentence]
+        context_year = _sentence_year(mention, years_by_sentence.get(mention.sentence, [])) or frames.get(id(mention))
+        to_come = future.search(tdoc.match_text, sentence.start, sentence.end) is not None
         try:
             if mention.kind == "same_month":
                 _resolve_same_month(mention, last_period)
             else:
-                _resolve(mention, data, context_year, last_month, last_day, published)
-        except (ValueError, KeyError):  # "31/2": a match that is no real date
+                _resolve(mention, data, context_year, last_month, last_day, published, to_come)
+        except (ValueError, KeyError, OverflowError):  # "31/2": a match that is no real date
             mention.period_start = mention.period_end = None
         if mention.is_period and mention.period_start and mention.kind in ("day", "range", "month", "month_part"):
             last_period = mention
-        if "y" in mention.groups:
-            last_year = int(mention.groups["y"])
         if "m" in mention.groups:
             last_month = int(mention.groups["m"])
         if mention.is_day_level:
             last_day = mention
 
 
-def _context_year(last_year: int | None, explicit: list[int], published: dt.date | None) -> int | None:
-    if published:
-        return None  # year-less dates are placed against the publication date instead
-    if last_year is not None:
-        return last_year
-    return explicit[0] if explicit else None
+def _sentence_year(mention: DateMention, sentence_years: list[DateMention]) -> int | None:
+    """A year named anywhere in the mention's own sentence (a campaign's name too), the nearest before
+    it first; never a comparison's year ("so với năm 2022")."""
+    years = [m for m in sentence_years if m is not mention]
+    before = [m for m in years if m.start < mention.start]
+    chosen = before[-1] if before else (years[0] if years else None)
+    return int(chosen.groups["y"]) if chosen is not None else None
+
+
+def _frame_years(mentions: list[DateMention], tdoc: TextDoc) -> dict[int, int]:
+    """The year that frames the passage before each mention: id(mention) → year. The title's or a
+    heading's year frames what follows it; without one, the lead's first year does; a paragraph that
+    opens with a year ("Năm 2024, …") is framed by it. Never a year named only later."""
+    lead = next((b.index for b in tdoc.blocks if not b.furniture and not b.heading), -1)
+    frames: dict[int, int] = {}
+    frame: int | None = None
+    framed_by_heading = False
+    block_frame: tuple[int, int] | None = None  # (block, year) set by a sentence opening with a year
+    for mention in mentions:
+        if block_frame is not None and block_frame[0] != mention.block:
+            block_frame = None
+        year = (block_frame[1] if block_frame else None) or frame
+        if year is not None:
+            frames[id(mention)] = year
+        if "y" not in mention.groups or mention.role == "base":
+            continue
+        sentence = tdoc.sentences[mention.sentence]
+        year = int(mention.groups["y"])
+        if tdoc.blocks[mention.block].heading:
+            frame, framed_by_heading = year, True
+            continue
+        if mention.block == lead and not framed_by_heading and frame is None:
+            frame = year
+        if not tdoc.text[sentence.start : mention.start].strip(" \t-–•*"):  # "Năm 2024, …" opens it
+            block_frame = (mention.block, year)
+    return frames
 
 
 def _year(mention: DateMention, data: dict, context_year: int | None, published: dt.date | None,
@@ -156,9 +190,9 @@ def _year(mention: DateMention, data: dict, context_year: int | None, published:
         base = published.year if published else None
         offset = data["relative_years"].get(g["rel"])
         return base + offset if base is not None and offset is not None else None
-    if published:
-        return published.year
-    return context_year
+    if context_year is not None:
+        return context_year
+    return published.year if published else None
 
 
 def _month_end(year: int, month: int) -> int:
@@ -166,7 +200,7 @@ def _month_end(year: int, month: int) -> int:
 
 
 def _resolve(mention: DateMention, data: dict, context_year: int | None, last_month: int | None,
-             last_day: DateMention | None, published: dt.date | None) -> None:
+             last_day: DateMention | None, published: dt.date | None, to_come: bool = False) -> None:
     g, kind = mention.groups, mention.kind
     if kind == "open":
         return
@@ -179,8 +213,10 @@ def _resolve(mention: DateMention, data: dict, context_year: int | None, last_mo
     start, end = _period(kind, g, data, year, last_month)
     if start is None:
         return
-    if published and "y" not in g and "rel" not in g and start > published:
-        # A year-less date after publication is last year's ("ngày 20/12" in an article of 5 January).
+    if published and context_year is None and "y" not in g and "rel" not in g and start > published \
+            and not to_come:
+        # A year-less date after publication is last year's ("ngày 20/12" in an article of 5 January),
+        # unless the words say it is to come ("ngày 20-3 tới", "sẽ", "将于").
         start, end = start.replace(year=start.year - 1), (end.replace(year=end.year - 1) if end else None)
     mention.period_start, mention.period_end = start, end
 
