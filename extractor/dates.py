@@ -154,7 +154,7 @@ def _frame_years(mentions: list[DateMention], tdoc: TextDoc) -> dict[int, int]:
     """The year that frames the passage before each mention: id(mention) → year. The title's or a
     heading's year frames what follows it; without one, the lead's first year does; a paragraph that
     opens with a year ("Năm 2024, …") is framed by it. Never a year named only later."""
-    lead = next((b.index for b in tdoc.blocks if not b.furniture and not b.heading), -1)
+    lead = tdoc.lead
     frames: dict[int, int] = {}
     frame: int | None = None
     framed_by_heading = False

@@ -18,6 +18,7 @@ from extractor import patterns
 from extractor.lang import LanguagePack, codes, get_pack
 
 _CLAUSE_BREAK = re.compile(r"[;；，：]|[,:](?=\s)|\s[-–]\s")
+_SENTENCE_END = regex.compile(r"[.!?。！？](?:\s|$)|[。！？]|[:：]\s*$")  # or a list's head
 # A paragraph ends with one of these (closing quotes and brackets aside); a heading does not.
 _OPEN_ENDING = regex.compile(r"[^.!?…;:。！？；：\s]\s*[”’\"'»」』)）]*\s*$")
 
@@ -63,6 +64,13 @@ class TextDoc:
     def __post_init__(self) -> None:
         if len(self.match_text) != len(self.text):
             self.match_text = self.text
+
+    @cached_property
+    def lead(self) -> int:
+        """The index of the lead paragraph: the first block of body text that ends a sentence or heads a
+        list (a breadcrumb "Sức khỏe | Chia sẻ" is none); -1 if none."""
+        return next((b.index for b in self.blocks if not b.furniture and not b.heading
+                     and _SENTENCE_END.search(self.text, b.start, b.end)), -1)
 
     @cached_property
     def spacy_doc(self):  # noqa: ANN201 - spacy.tokens.Doc, imported lazily
