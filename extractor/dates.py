@@ -207,6 +207,12 @@ def _resolve(mention: DateMention, data: dict, context_year: int | None, last_mo
     if kind == "relative":
         _resolve_relative(mention, data, last_day, published)
         return
+    if kind == "weekday":
+        _resolve_weekday(mention, data, published)
+        return
+    if kind == "day" and "m" not in g:
+        _resolve_day_of_month(mention, context_year, last_month, published)
+        return
     year = _year(mention, data, context_year, published)
     if year is None:
         return
@@ -274,6 +280,40 @@ def _period(kind: str, g: dict[str, str], data: dict, year: int,
     if kind == "years":
         return dt.date(year, 1, 1), dt.date(int(g["y2"]), 12, 31)
     return None, None
+
+
+def _resolve_day_of_month(mention: DateMention, context_year: int | None, last_month: int | None,
+                          published: dt.date | None) -> None:
+    """"11日，…", "今（9日）": a day without its month takes the month named before it in the article,
+    else the publication's month (the month before when the day is later than publication)."""
+    day = int(mention.groups["d"])
+    if last_month is not None:
+        year = context_year or (published.year if published else None)
+        if year is None:
+            return
+        date = dt.date(year, last_month, day)
+    elif published is not None:
+        year, month = published.year, published.month
+        if day > published.day:
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        date = dt.date(year, month, day)
+    else:
+        return
+    mention.period_start = mention.period_end = date
+    mention.names_day = True
+
+
+def _resolve_weekday(mention: DateMention, data: dict, published: dt.date | None) -> None:
+    """"周六", "上周五", "thứ Bảy tuần trước": the last such weekday on or before publication (of the
+    week before for "上周"/"tuần trước"); open without a publication date."""
+    mention.names_day = True
+    weekday = data["weekdays"].get(mention.groups.get("wd", "").lower())
+    if published is None or weekday is None:
+        return
+    back = (published.weekday() - weekday) % 7
+    if mention.groups.get("wk", "").lower() in data["last_week_words"]:
+        back = published.weekday() + 7 - weekday
+    mention.period_start = mention.period_end = published - dt.timedelta(days=back)
 
 
 def _resolve_same_month(mention: DateMention, source: DateMention | None) -> None:
