@@ -169,9 +169,10 @@ def listed_span(ctx: Context) -> DateMention | None:
     )
 
 
-def listed_venue_period(outcome: Outcome, ctx: Context) -> DateMention | None:
+def listed_venue_period(tdoc: TextDoc, outcome: Outcome, ctx: Context) -> DateMention | None:
     """A part of that total named by one listed drive's venue ("điểm Cẩm Giàng tiếp nhận 652 đơn vị")
-    takes that drive's period."""
+    takes that drive's period; the venue is read up to the drive's date ("Nhà Văn hóa Trung tâm tỉnh,
+    TP Hải Dương (từ ngày 10 đến 12-6)" is named by "điểm TP Hải Dương")."""
     if outcome.place is None or outcome.period is None or outcome.period.rule != LISTED_DRIVES:
         return None
     if outcome.place.sentence != outcome.sentence.index:  # a place carried from before names no part
@@ -179,7 +180,8 @@ def listed_venue_period(outcome: Outcome, ctx: Context) -> DateMention | None:
     name = outcome.place.name.casefold()
     matches = [o for o in ctx.listed if o.place is not None and o.period is not None
                and (name == o.place.name.casefold() or name in o.place.name.casefold()
-                    or name == (o.place.district or "").casefold())]
+                    or name == (o.place.district or "").casefold()
+                    or (o.place.start < o.anchor and name in tdoc.text[o.place.start : o.anchor].casefold()))]
     return matches[0].period if len(matches) == 1 else None
 
 

@@ -60,7 +60,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
             outcome.period = choose_period(outcome, s_dates, ctx)
             choose_place(tdoc, outcome, s_places or quoted, ctx, drive_extent(outcome, s_dates),
                          by_sentence_collector.get(sentence.index, []))
-            outcome.period = listed_venue_period(outcome, ctx) or outcome.period
+            outcome.period = listed_venue_period(tdoc, outcome, ctx) or outcome.period
             outcome.name = _campaign_name(tdoc, outcome, rules)
             outcome.organizer = _organizer(tdoc, outcome, rules)
             outcome.partial = bool(rules.partial.search(tdoc.text, sentence.start, sentence.end))
