@@ -230,8 +230,9 @@ def _site_unit(text: str, start: int, inner: list[PlaceMention]) -> PlaceMention
 
 def _leading_unit(name: str, gaz: Gazetteer) -> Unit | None:
     """The unit a site's name starts with when the tokenizer glued it into one word ("南京大学",
-    "郑州大学第一附属医院"): the longest gazetteer name at the start, if it names one province only."""
-    keys = [key for last, key in gaz.automaton.iter(name) if last + 1 == len(key)]
+    "郑州大学第一附属医院"): the longest gazetteer name at the start, if it names one province only; a
+    lone "县" or "市" ("县人民广场": the county's own square) names none."""
+    keys = [key for last, key in gaz.automaton.iter(name) if last + 1 == len(key) and len(key) >= 2]
     for key in sorted(keys, key=len, reverse=True):
         units = [u for u, _ in gaz.by_key[key]]
         if len({u.province for u in units}) == 1:
