@@ -21,7 +21,7 @@ from extractor.textdoc import TextDoc
 
 # Periods that set the time frame for later paragraphs; a single day or range only speaks for its own.
 CARRYING_KINDS = {"month", "same_month", "month_part", "month_range", "months", "quarter", "half", "year", "years",
-                  "since"}
+                  "since", "since_year"}
 
 
 @dataclass
@@ -213,6 +213,9 @@ def _resolve(mention: DateMention, data: dict, context_year: int | None, last_mo
     if kind == "day" and "m" not in g:
         _resolve_day_of_month(mention, context_year, last_month, published)
         return
+    if kind == "as_of":
+        _resolve_as_of(mention, context_year, published)
+        return
     year = _year(mention, data, context_year, published)
     if year is None:
         return
@@ -229,6 +232,8 @@ def _resolve(mention: DateMention, data: dict, context_year: int | None, last_mo
 
 def _period(kind: str, g: dict[str, str], data: dict, year: int,
             last_month: int | None) -> tuple[dt.date | None, dt.date | None]:
+    if kind == "since_year":
+        return dt.date(year, 1, 1), None
     if kind in ("day", "since"):
         day = dt.date(year, int(g["m"]), int(g["d"]))
         return day, (day if kind == "day" else None)
@@ -280,6 +285,18 @@ def _period(kind: str, g: dict[str, str], data: dict, year: int,
     if kind == "years":
         return dt.date(year, 1, 1), dt.date(int(g["y2"]), 12, 31)
     return None, None
+
+
+def _resolve_as_of(mention: DateMention, context_year: int | None, published: dt.date | None) -> None:
+    """"tính đến ngày 15/12", "截至11月30日": a running total read on that day. Its start is known when
+    the passage is framed by that day's year (a year report): January 1; else it stays open."""
+    g = mention.groups
+    year = int(g["y"]) if "y" in g else (context_year or (published.year if published else None))
+    if year is None:
+        return
+    end = dt.date(year, int(g["m"]), int(g["d"]))
+    mention.period_start = dt.date(year, 1, 1) if context_year == year else None
+    mention.period_end = end
 
 
 def _resolve_day_of_month(mention: DateMention, context_year: int | None, last_month: int | None,
