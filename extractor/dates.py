@@ -122,6 +122,7 @@ def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date 
     last_month: int | None = None
     last_day: DateMention | None = None
     last_period: DateMention | None = None  # the last day, range or month named: "cả tháng" points back to it
+    last_since: DateMention | None = None  # a campaign's start: "bắt đầu từ ngày 1/7"
     for mention in mentions:
         sentence = tdoc.sentences[mention.sentence]
         context_year = _sentence_year(mention, years_by_sentence.get(mention.sentence, [])) or frames.get(id(mention))
@@ -130,7 +131,7 @@ def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date 
             if mention.kind == "same_month":
                 _resolve_same_month(mention, last_period)
             else:
-                _resolve(mention, data, context_year, last_month, last_day, published, to_come)
+                _resolve(mention, data, context_year, last_month, last_day, published, to_come, last_since)
         except (ValueError, KeyError, OverflowError):  # "31/2": a match that is no real date
             mention.period_start = mention.period_end = None
         if mention.is_period and mention.period_start and mention.kind in ("day", "range", "month", "month_part"):
@@ -139,6 +140,8 @@ def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date 
             last_month = int(mention.groups["m"])
         if mention.is_day_level:
             last_day = mention
+        if mention.kind == "since" and mention.period_start:
+            last_since = mention
 
 
 def _sentence_year(mention: DateMention, sentence_years: list[DateMention]) -> int | None:
@@ -200,7 +203,8 @@ def _month_end(year: int, month: int) -> int:
 
 
 def _resolve(mention: DateMention, data: dict, context_year: int | None, last_month: int | None,
-             last_day: DateMention | None, published: dt.date | None, to_come: bool = False) -> None:
+             last_day: DateMention | None, published: dt.date | None, to_come: bool = False,
+             last_since: DateMention | None = None) -> None:
     g, kind = mention.groups, mention.kind
     if kind == "open":
         return
@@ -214,7 +218,7 @@ def _resolve(mention: DateMention, data: dict, context_year: int | None, last_mo
         _resolve_day_of_month(mention, context_year, last_month, published)
         return
     if kind == "as_of":
-        _resolve_as_of(mention, context_year, published)
+        _resolve_as_of(mention, context_year, published, last_since)
         return
     year = _year(mention, data, context_year, published)
     if year is None:
@@ -287,15 +291,20 @@ def _period(kind: str, g: dict[str, str], data: dict, year: int,
     return None, None
 
 
-def _resolve_as_of(mention: DateMention, context_year: int | None, published: dt.date | None) -> None:
+def _resolve_as_of(mention: DateMention, context_year: int | None, published: dt.date | None,
+                   since: DateMention | None) -> None:
     """"tính đến ngày 15/12", "截至11月30日": a running total read on that day. Its start is known when
-    the passage is framed by that day's year (a year report): January 1; else it stays open."""
+    a campaign's start was just named ("bắt đầu từ ngày 1/7 … Tính đến ngày 20/7"), or when the passage
+    is framed by that day's year (a year report): January 1; else it stays open."""
     g = mention.groups
     year = int(g["y"]) if "y" in g else (context_year or (published.year if published else None))
     if year is None:
         return
     end = dt.date(year, int(g["m"]), int(g["d"]))
     mention.period_start = dt.date(year, 1, 1) if context_year == year else None
+    if since is not None and since.period_start and since.period_start <= end \
+            and mention.block - 1 <= since.block <= mention.block:
+        mention.period_start = since.period_start
     mention.period_end = end
 
 
