@@ -118,10 +118,17 @@ def check_events(lang: str, example: Example) -> None:
 
 
 def check_attribution(lang: str, example: Example) -> None:
-    """`expect.places`: the location name of each outcome with figures, in reading order."""
-    result = extract_text(str(example["text"]), lang=lang, published=example.get("published"))
-    places = [o["location"]["name"] for o in result.outcomes if o["metrics"]]
-    assert places == example["expect"]["places"], f"{example['text']!r}: places {places}"
+    """`expect.places`: the location name of each outcome with figures, in reading order;
+    `expect.periods`: their [start, end]."""
+    result = extract_text(str(example["text"]), lang=lang, published=_iso(example.get("published")))
+    with_figures = [o for o in result.outcomes if o["metrics"]]
+    if "places" in example["expect"]:
+        places = [o["location"]["name"] for o in with_figures]
+        assert places == example["expect"]["places"], f"{example['text']!r}: places {places}"
+    if "periods" in example["expect"]:
+        periods = [[o["period"]["start"], o["period"]["end"]] if o["period"] else None for o in with_figures]
+        want = [[_iso(x) for x in p] if p is not None else None for p in example["expect"]["periods"]]
+        assert periods == want, f"{example['text']!r}: periods {periods}"
 
 
 def check_topic(lang: str, example: Example) -> None:

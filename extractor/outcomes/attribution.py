@@ -34,6 +34,7 @@ class AttributionRules:
     quote_attribution: regex.Pattern[str] | None  # "”漳州市中心血站负责人说。"
     dated_venue: regex.Pattern[str]  # between a venue and the date in brackets after it: "A (ngày 3-3)"
     collector: regex.Pattern[str] | None  # "Bệnh viện X tiếp nhận …": group `name` collects, it is no venue
+    base_figure: regex.Pattern[str]  # between a comparison's date and a figure of that base
 
 
 @cache
@@ -49,6 +50,7 @@ def attribution_rules(lang: str) -> AttributionRules:
         quote_attribution=pf.compile(data["quote_attribution"]) if data["quote_attribution"] else None,
         dated_venue=pf.compile(data["dated_venue"]),
         collector=pf.compile(data["collector"]) if data["collector"] else None,
+        base_figure=pf.compile(data["base_figure"]),
     )
 
 
@@ -152,6 +154,29 @@ def choose_period(outcome: Outcome, dates: list[DateMention], ctx: Context) -> D
         return own
     # drives listed before span a total only when no period frames the article (the lead's year wins)
     return ctx.block_period or (ctx.drive.period if ctx.drive else None) or ctx.carry_period or listed_span(ctx)
+
+
+SAME_PERIOD = regex.compile(r"(?i:cùng kỳ|同期)")
+
+
+def base_period(tdoc: TextDoc, pos: int, bases: list[DateMention], current: DateMention | None
+                ) -> DateMention | None:
+    """The period of a figure of a comparison's base ("so với năm 2015 (13.210 đơn vị)", "去年同期为
+    1.2万人次"): the base's year, or for "cùng kỳ"/"同期" the current period moved to that year."""
+    gap = attribution_rules(tdoc.lang).base_figure
+    base = next((d for d in reversed(bases) if d.end <= pos and gap.fullmatch(tdoc.match_text, d.end, pos)), None)
+    if base is None or base.period_start is None:
+        return None
+    if SAME_PERIOD.search(base.text) and current is not None and current.period_start is not None:
+        shift = current.period_start.year - base.period_start.year
+        try:
+            return replace(current, start=base.start, end=base.end, text=base.text, role="base",
+                           period_start=current.period_start.replace(year=current.period_start.year - shift),
+                           period_end=current.period_end.replace(year=current.period_end.year - shift)
+                           if current.period_end else None)
+        except ValueError:  # 29 February in a year without one
+            return None
+    return replace(base, role="period")
 
 
 def listed_span(ctx: Context) -> DateMention | None:

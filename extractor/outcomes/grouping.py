@@ -19,6 +19,7 @@ from extractor.outcomes.attribution import (
     COLLECTOR,
     Context,
     attribution_places,
+    base_period,
     choose_period,
     choose_place,
     drive_extent,
@@ -42,6 +43,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
     not_venues = non_venue_places(tdoc, places)
     by_sentence_fig = _by_sentence(figures)
     by_sentence_date = _by_sentence([d for d in dates if d.is_period])
+    by_sentence_base = _by_sentence([d for d in dates if d.role == "base"])
     by_sentence_place = _by_sentence([p for p in places if id(p) not in not_venues])
     by_sentence_collector = _by_sentence([p for p in places if not_venues.get(id(p)) == COLLECTOR])
     ctx = Context()
@@ -51,13 +53,15 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
             enter_block(ctx, sentence, tdoc, rules.list_item)
         s_dates = by_sentence_date.get(sentence.index, [])
         s_places = by_sentence_place.get(sentence.index, [])
-        produced = _figure_outcomes(tdoc, sentence, by_sentence_fig.get(sentence.index, []), rules)
+        s_bases = by_sentence_base.get(sentence.index, [])
+        produced = _figure_outcomes(tdoc, sentence, by_sentence_fig.get(sentence.index, []), rules, s_bases)
         produced += _drive_outcomes(tdoc, sentence, s_dates, produced, rules)
         produced = [o for o in produced if not (o.is_drive_report and _undated_without_place(o, s_dates, s_places))]
         quoted = [] if s_places or not produced else attribution_places(tdoc, sentence, by_sentence_place)
         for outcome in produced:
             outcome.sentence_figures = by_sentence_fig.get(sentence.index, [])
             outcome.period = choose_period(outcome, s_dates, ctx)
+            outcome.period = base_period(tdoc, outcome.anchor, s_bases, outcome.period) or outcome.period
             choose_place(tdoc, outcome, s_places or quoted, ctx, drive_extent(outcome, s_dates),
                          by_sentence_collector.get(sentence.index, []))
             outcome.period = listed_venue_period(tdoc, outcome, ctx) or outcome.period
@@ -84,12 +88,18 @@ def _by_sentence(items: list[Any]) -> dict[int, list[Any]]:
     return grouped
 
 
-def _figure_outcomes(tdoc: TextDoc, sentence: Sentence, figures: list[Figure], rules: EventRules) -> list[Outcome]:
+def _figure_outcomes(tdoc: TextDoc, sentence: Sentence, figures: list[Figure], rules: EventRules,
+                     bases: list[DateMention]) -> list[Outcome]:
+    """A sentence's figures in outcomes; a figure of a comparison's base is an outcome of its own."""
     outcomes: list[Outcome] = []
     current: Outcome | None = None
+    current_is_base = False
     for fig in figures:
-        if current is None or _starts_new_outcome(tdoc.text, current, fig, rules.outcome_break):
+        is_base = base_period(tdoc, fig.start, bases, None) is not None
+        if current is None or is_base != current_is_base or _starts_new_outcome(
+                tdoc.text, current, fig, rules.outcome_break):
             current = Outcome(sentence, fig.start, status=fig.status)
+            current_is_base = is_base
             outcomes.append(current)
         current.figures.append(fig)
     return outcomes
