@@ -90,6 +90,8 @@ def find_dates(tdoc: TextDoc, published: dt.date | None) -> list[DateMention]:
             mention.text = tdoc.text[mention.start : mention.end]  # rules read the folded text
             mentions.append(mention)
     _resolve_all(mentions, tdoc, published)
+    _join_spans(mentions, tdoc)
+    _resolve_first_days(mentions)
     return mentions
 
 
@@ -142,6 +144,49 @@ def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date 
             last_day = mention
         if mention.kind == "since" and mention.period_start:
             last_since = mention
+
+
+def _join_spans(mentions: list[DateMention], tdoc: TextDoc) -> None:
+    """"Khai mạc sáng 8-8 … sẽ kéo dài đến hết ngày 12-8", "khai mạc 15-1 … khép lại vào chiều qua",
+    "6月1日启动…持续到6月30日": an opening day and the day its event ends are one span, from the
+    first to the last; the closing day dates nothing of its own."""
+    pf = patterns.load(tdoc.lang, "dates")
+    closing = pf.compile(pf.data["span_end_cue"])
+    opening: DateMention | None = None
+    for mention in mentions:
+        if opening is not None and opening.block != mention.block:
+            opening = None
+        names_day = mention.is_day_level or (mention.kind == "relative" and mention.names_day)
+        last_day = mention.period_end if mention.kind == "as_of" else mention.period_start
+        if not mention.is_period or last_day is None or not (names_day or mention.kind == "as_of"):
+            continue
+        sentence = tdoc.sentences[mention.sentence]
+        digit = regex.search(r"\d", mention.text)  # "đến hết ngày 12-8": the cue may be the mention's own words
+        lead_end = mention.start + digit.start() if digit else mention.start
+        before = tdoc.match_text[max(sentence.start, mention.start - 40) : lead_end]
+        if opening is not None and opening.period_end and closing.search(before) \
+                and opening.period_end < last_day <= opening.period_end + dt.timedelta(days=62):
+            opening.period_end = mention.period_end or last_day
+            opening.kind, opening.names_day = "range", True
+            mention.role = "span_end"
+            continue
+        if names_day:
+            opening = mention
+
+
+def _resolve_first_days(mentions: list[DateMention]) -> None:
+    """"Sau 3 ngày đầu", "前3天": the first days of the span named last before, within it."""
+    span: DateMention | None = None
+    for mention in mentions:
+        if mention.is_period and mention.kind == "range" and mention.period_start and mention.period_end:
+            span = mention
+        elif mention.kind == "first_days":
+            n = int(mention.groups["n"]) if mention.groups.get("n", "").isdigit() else 0
+            if span is None or n < 1 or span.period_start is None or span.period_end is None:
+                continue
+            end = span.period_start + dt.timedelta(days=n - 1)
+            if end <= span.period_end:
+                mention.period_start, mention.period_end = span.period_start, end
 
 
 def _sentence_year(mention: DateMention, sentence_years: list[DateMention]) -> int | None:
@@ -217,6 +262,8 @@ def _resolve(mention: DateMention, data: dict, context_year: int | None, last_mo
     if kind == "day" and "m" not in g:
         _resolve_day_of_month(mention, context_year, last_month, published)
         return
+    if kind == "first_days":
+        return  # resolved against the span named before it (_resolve_first_days)
     if kind == "as_of":
         _resolve_as_of(mention, context_year, published, last_since)
         return

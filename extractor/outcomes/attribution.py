@@ -21,6 +21,7 @@ from extractor.textdoc import Sentence, TextDoc
 
 ADMIN_LEVELS = {"national", "province", "city", "district", "ward"}
 LISTED_DRIVES = "listed_drives"
+PART_KINDS = ("first_days",)  # dates that name a part of the event in scope: they open and frame nothing
   # the rule name of a period composed from the drives a sentence listed
 
 
@@ -84,6 +85,7 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
     """What a sentence leaves for the next ones: its period, its place, the event it opened, the head
     of a list."""
     drives = [o for o in produced if o.is_drive_report and o.period is not None and o.period.is_day_level]
+    dates = [d for d in dates if d.kind not in PART_KINDS]  # "Sau 3 ngày đầu": a part of the event, no new one
     if frame is not None:
         ctx.drive = frame
     elif dates:

@@ -83,7 +83,7 @@ def _granularity(period: DateMention | None) -> str | None:
     if period.period_start is None:
         return "open"
     return {"month_part": "range", "month_range": "range", "months": "range", "years": "range",
-            "since": "open", "since_year": "open", "relative": "day",
+            "since": "open", "since_year": "open", "relative": "day", "first_days": "range",
             "as_of": "range" if period.period_start else "open",
             "year_to_date": "range" if period.period_end else "open"}.get(period.kind, period.kind)
 
