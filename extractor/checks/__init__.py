@@ -15,16 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from extractor.checks.corpus_checks import across_article_checks, duplicate_checks
-from extractor.checks.model import Corpus, Outcome
+from extractor.checks.model import VERDICTS, Corpus, Outcome
 from extractor.checks.parts import sum_of_parts_checks
 from extractor.checks.percent import percent_checks
 from extractor.checks.ratios import ratio_checks
 from extractor.checks.reference import Reference, load_reference
 from extractor.checks.scale import scale_checks
 from extractor.checks.summary import format_summary
-from extractor.output import read_jsonl, write_jsonl
+from extractor.output import BrokenOutput, iter_jsonl, write_jsonl
 
-__all__ = ["add_arguments", "format_summary", "load_corpus", "load_reference", "run", "run_checks"]
+__all__ = ["BrokenOutput", "add_arguments", "format_summary", "load_corpus", "load_reference", "run", "run_checks"]
 
 OUTCOMES_FILE = "outcomes.jsonl"
 ARTICLES_FILE = "articles.jsonl"
@@ -41,13 +41,52 @@ CHECK_FAMILIES: tuple[CheckFamily, ...] = (
 )
 
 
-def _rows(path: Path) -> list[dict[str, Any]]:
-    return read_jsonl(path) if path.exists() else []
+def _rows(path: Path, shape: Callable[[dict[str, Any]], str | None]) -> list[dict[str, Any]]:
+    """The records of one output file, each of the shape `extract run` writes; BrokenOutput (file and
+    line named) for the first that is not, so a check never runs on half a file."""
+    if not path.exists():
+        return []
+    rows = []
+    for n, record in iter_jsonl(path):
+        problem = shape(record)
+        if problem:
+            raise BrokenOutput(f"{path} line {n}: {problem}")
+        rows.append(record)
+    return rows
+
+
+def _outcome_shape(record: dict[str, Any]) -> str | None:
+    if not isinstance(record.get("id"), str):
+        return "an outcome without an 'id'"
+    metrics = record.get("metrics")
+    if metrics is None:
+        return None
+    if not isinstance(metrics, list) or not all(isinstance(m, dict) for m in metrics):
+        return "'metrics' is not a list of objects"
+    for m in metrics:
+        if not isinstance(m.get("metric"), str) or not _is_number(m.get("value")):
+            return "a metric without a 'metric' name or a numeric 'value'"
+    return None
+
+
+def _article_shape(record: dict[str, Any]) -> str | None:
+    if not isinstance(record.get("id"), str):
+        return "an article without an 'id'"
+    figures = record.get("figures")
+    if figures is not None and not (isinstance(figures, list) and all(
+            isinstance(f, dict) and isinstance(f.get("metric"), str) and _is_number(f.get("value"))
+            for f in figures)):
+        return "'figures' is not a list of figures with a 'metric' and a numeric 'value'"
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def load_corpus(out_dir: Path) -> Corpus:
-    outcomes = [Outcome.from_record(raw) for raw in _rows(out_dir / OUTCOMES_FILE)]
-    articles = {raw["id"]: raw for raw in _rows(out_dir / ARTICLES_FILE)}
+    outcomes = [Outcome.from_record(raw) for raw in _rows(out_dir / OUTCOMES_FILE, _outcome_shape)]
+    articles = {raw["id"]: raw for raw in _rows(out_dir / ARTICLES_FILE, _article_shape)}
     return Corpus(outcomes, articles)
 
 
@@ -83,10 +122,23 @@ def run_checks(out_dir: Path, reference: Reference | None = None) -> list[dict[s
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("out_dir", type=Path, help="directory `extract run` wrote (outcomes.jsonl, articles.jsonl)")
+    parser.add_argument("--fail-on", type=_verdict_list, default=(), metavar="VERDICTS",
+                        help="exit 1 when any check has one of these verdicts, comma-separated "
+                             f"({', '.join(VERDICTS)}), e.g. --fail-on inconsistent,implausible")
+
+
+def _verdict_list(value: str) -> tuple[str, ...]:
+    verdicts = tuple(v.strip() for v in value.split(",") if v.strip())
+    unknown = [v for v in verdicts if v not in VERDICTS]
+    if unknown or not verdicts:
+        raise argparse.ArgumentTypeError(f"unknown verdict {', '.join(unknown) or value!r}; "
+                                         f"choose from {', '.join(VERDICTS)}")
+    return verdicts
 
 
 def run(args: argparse.Namespace) -> int:
-    """`extract check OUT_DIR`: 0 when checked, 2 when OUT_DIR has no outcomes.jsonl."""
+    """`extract check OUT_DIR`: 0 when checked, 1 when a check has a --fail-on verdict, 2 when OUT_DIR
+    has no outcomes.jsonl or a broken one."""
     out_dir = Path(args.out_dir)
     if not (out_dir / OUTCOMES_FILE).exists():
         print(
@@ -94,7 +146,16 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    checks = run_checks(out_dir)
+    try:
+        checks = run_checks(out_dir)
+    except BrokenOutput as e:
+        print(f"extract check: {e}; rerun `extract run` to rewrite it", file=sys.stderr)
+        return 2
     print(format_summary(checks))
     print(f"\nWrote {len(checks)} checks to {out_dir / CHECKS_FILE}")
+    failing = Counter(c["verdict"] for c in checks if c["verdict"] in (getattr(args, "fail_on", None) or ()))
+    if failing:
+        print("extract check: " + ", ".join(f"{n} {v}" for v, n in sorted(failing.items())) + " (--fail-on)",
+              file=sys.stderr)
+        return 1
     return 0
