@@ -218,12 +218,18 @@ def _open_reason(path: Path, e: OSError) -> str:
     return f"cannot read: {e.strerror or e}"
 
 
+def article_id(path: Path) -> str:
+    """The file's name without its suffix; bytes of the name that are not UTF-8 written as \\xNN, so
+    the id is plain text (the path keeps the exact name)."""
+    return os.fsencode(path.stem).decode("utf-8", "backslashreplace")
+
+
 def read_guarded(path: Path) -> Iterator[Item]:
     """`read_file`, with any failure (a parser's crash included) as this file's error: never the run's."""
     try:
         yield from read_file(path)
     except Exception as e:  # noqa: BLE001 - whatever broke, it broke for this file only
-        yield InputError(str(path), f"cannot read: {type(e).__name__}: {e}", path.stem)
+        yield InputError(str(path), f"cannot read: {type(e).__name__}: {e}", article_id(path))
 
 
 def read_file(path: Path) -> Iterator[Item]:
@@ -234,20 +240,20 @@ def read_file(path: Path) -> Iterator[Item]:
     try:
         raw = read_bytes_capped(path, MAX_FILE_BYTES)
     except UnreadableInput as e:
-        yield InputError(str(path), str(e), path.stem)
+        yield InputError(str(path), str(e), article_id(path))
         return
     try:
         text, encoding = decode_bytes(raw)
     except ValueError as e:
-        yield InputError(str(path), str(e), path.stem)
+        yield InputError(str(path), str(e), article_id(path))
         return
     if suffix in HTML_SUFFIXES:
-        article = _article_from_html(path.stem, str(path), text, encoding)
+        article = _article_from_html(article_id(path), str(path), text, encoding)
     else:
-        article = Article(id=path.stem, path=str(path), text=text, encoding=encoding)
+        article = Article(id=article_id(path), path=str(path), text=text, encoding=encoding)
     article.origin = str(path)
     if not article.text.strip():
-        yield InputError(str(path), "empty file: no text to read", path.stem)
+        yield InputError(str(path), "empty file: no text to read", article_id(path))
         return
     sidecar = path.with_name(path.stem + META_SUFFIX)
     if os.path.lexists(sidecar):
@@ -367,12 +373,12 @@ def _read_jsonl(path: Path) -> Iterator[Item]:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
-        yield InputError(str(path), _open_reason(path, e), path.stem)
+        yield InputError(str(path), _open_reason(path, e), article_id(path))
         return
     with os.fdopen(fd, "rb") as f:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            yield InputError(str(path), f"special file ({_special_name(st.st_mode)}): not read", path.stem)
+            yield InputError(str(path), f"special file ({_special_name(st.st_mode)}): not read", article_id(path))
             return
         for n, line in enumerate(_capped_lines(f), 1):
             where = f"{path}:{n}"
@@ -381,10 +387,13 @@ def _read_jsonl(path: Path) -> Iterator[Item]:
                 continue
             if not line.strip():
                 continue
-            try:  # each line is one article: whatever breaks in it (JSON, its HTML) is that line's error
-                yield _article_from_record(json.loads(line.decode("utf-8")), where, str(path))
+            try:
+                record = json.loads(line.decode("utf-8"))
             except (UnicodeDecodeError, ValueError, RecursionError) as e:
                 yield InputError(where, f"malformed JSONL line: {e}")
+                continue
+            try:  # each line is one article: whatever breaks in it (its HTML, say) is that line's error
+                yield _article_from_record(record, where, str(path))
             except Exception as e:  # noqa: BLE001
                 yield InputError(where, f"cannot read: {type(e).__name__}: {e}")
 

@@ -42,7 +42,7 @@ def json_ld(soup: BeautifulSoup) -> list[dict]:
     for script in soup.find_all("script", type=re.compile("ld\\+json", re.I)):
         try:
             data = json.loads(script.string or "")
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):  # RecursionError: arrays nested beyond any real page
             continue
         objects.extend(_flatten_ld(data))
     return objects
@@ -225,9 +225,12 @@ def canonical_url(soup: BeautifulSoup, url: str | None) -> str | None:
     link = soup.select_one("link[rel~=canonical], link[rel~=Canonical]")
     href = (link.get("href") if link else None) or _meta(soup, "og:url")
     if href:
-        href = urljoin(url or "", href.strip())
-        if urlsplit(href).scheme in ("http", "https"):
-            return href
+        try:
+            href = urljoin(url or "", href.strip())
+            if urlsplit(href).scheme in ("http", "https"):
+                return href
+        except ValueError:  # "http://[oops/x": not a URL; the page is still readable without it
+            pass
     return url
 
 
