@@ -255,22 +255,22 @@ def _refuse_constant(name: str) -> Any:
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, record) of a JSON Lines file; BrokenOutput naming the file and line otherwise."""
-    with open(path, encoding="utf-8", errors="strict") as f:
-        n = 0
-        try:
-            for n, line in enumerate(f, 1):  # noqa: B007 - n names the line in the error
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line, parse_constant=_refuse_constant)
-                except (ValueError, RecursionError) as e:
-                    truncated = "" if line.endswith("\n") else " (the file ends mid-line: truncated?)"
-                    raise BrokenOutput(f"{path} line {n}: not a JSON line{truncated}: {e}") from None
-                if not isinstance(record, dict):
-                    raise BrokenOutput(f"{path} line {n}: not a JSON object")
-                yield n, record
-        except UnicodeDecodeError as e:
-            raise BrokenOutput(f"{path} line {n + 1}: not UTF-8 ({e.reason})") from None
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise BrokenOutput(f"{path} line {n}: not UTF-8 ({e.reason})") from None
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line, parse_constant=_refuse_constant)
+            except (ValueError, RecursionError) as e:
+                truncated = "" if line.endswith("\n") else " (the file ends mid-line: truncated?)"
+                raise BrokenOutput(f"{path} line {n}: not a JSON line{truncated}: {e}") from None
+            if not isinstance(record, dict):
+                raise BrokenOutput(f"{path} line {n}: not a JSON object")
+            yield n, record
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
