@@ -127,8 +127,8 @@ def _run_into(folder: RunFolder, args: argparse.Namespace) -> int:
 
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
-    out = folder.out
-    inputs = find_inputs(args.inputs, exclude=[out])
+    out = Path(args.out)  # as the user wrote it, for messages
+    inputs = find_inputs(args.inputs, exclude=[folder.out])
     run = RunWriter(folder)
     ids = ArticleIds()
     with _progress(len(inputs.files), args.no_progress) as bar:
@@ -163,7 +163,7 @@ def _run_into(folder: RunFolder, args: argparse.Namespace) -> int:
         summary += "; not read: " + ", ".join(f"{n} {ext}" for ext, n in sorted(inputs.unsupported.items()))
     if not run.articles.count:
         folder.abort()
-        kept = f"{out} left as it was" if os.path.lexists(out) else "nothing written"
+        kept = f"{out} left as it was" if os.path.lexists(folder.out) else "nothing written"
         print(f"{summary}\nextract run: no article read from {' '.join(args.inputs)}; {kept}", file=sys.stderr)
         return EXIT_SOME_FAILED
     status = EXIT_SOME_FAILED if run.error_count else EXIT_OK

@@ -364,8 +364,8 @@ def _article_from_html(article_id: str, path: str, html: str, encoding: str) -> 
     page = parse_html(html)
     return Article(
         id=article_id, path=path, text=page.text, encoding=encoding, title=page.title, url=page.url,
-        published=page.published, source=page.source, lang=page.lang,
-        published_source="html" if page.published else None,
+        published=page.published or page.published_text, source=page.source, lang=page.lang,
+        published_source="html" if page.published or page.published_text else None,
     )
 
 

@@ -48,9 +48,11 @@ class RunFolder:
     """A run's output, written beside `out` and put in its place by `commit` (or thrown away by `abort`)."""
 
     def __init__(self, out: Path) -> None:
-        self.out = Path(out)
+        self.out = Path(os.path.abspath(out))  # "." and "a/.." named: the run folder goes beside them
+        if not self.out.name:
+            raise OutputError(f"--out {out} is the root folder")
         check_replaceable(self.out)
-        parent = self.out.absolute().parent
+        parent = self.out.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -115,6 +117,9 @@ def check_replaceable(out: Path) -> None:
         return
     if out.is_symlink() or not out.is_dir():
         raise OutputError(f"--out {out} is not a folder")
+    here = Path.cwd()
+    if here == out or out in here.parents:  # replacing it would pull the folder from under the shell
+        raise OutputError(f"--out {out} holds the current folder; name a folder of its own for the output")
     try:
         names = [n for n in os.listdir(out) if not n.startswith(".")]
     except OSError as e:

@@ -119,3 +119,26 @@ def test_a_relative_day_resolves_against_the_published_day(tmp_path: Path) -> No
     assert main(["run", str(src), "--out", str(tmp_path / "out"), "--no-progress"]) == 0
     [outcome] = read_jsonl(tmp_path / "out" / "outcomes.jsonl")
     assert outcome["period"]["start"] == "2024-06-14"
+
+
+PAGE = """<html lang="vi"><head><meta charset="utf-8"><title>Hiến máu tại Mê Linh</title></head><body>
+<article><h1>Hiến máu tại Mê Linh</h1><div class="{cls}">{byline}</div>
+<p>Hôm qua, tại khu công nghiệp Quang Minh, huyện Mê Linh tiếp nhận 320 đơn vị máu của người hiến máu.</p>
+</article></body></html>"""
+
+
+@pytest.mark.parametrize("cls,byline,meta,published", [
+    ("date", "Thứ Hai, 01/12/2026 08:37 GMT+7", None, "2026-12-01"),
+    ("time", "Thứ Hai, 1 tháng 12, 2026", None, "2026-12-01"),
+    ("date", "3 giờ trước", {"fetched_at": "2026-12-01T02:00:00Z"}, "2026-12-01"),
+], ids=["numeric byline", "byline in words", "relative byline, fetched_at in the sidecar"])
+def test_a_page_byline_is_read(tmp_path: Path, cls: str, byline: str, meta: dict[str, str] | None,
+                               published: str) -> None:
+    src = tmp_path / "c"
+    src.mkdir()
+    (src / "page.html").write_text(PAGE.format(cls=cls, byline=byline), encoding="utf-8")
+    if meta:
+        (src / "page.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "out"), "--no-progress"]) == 0
+    [article] = read_jsonl(tmp_path / "out" / "articles.jsonl")
+    assert (article["published"], article["published_source"]) == (published, "html")

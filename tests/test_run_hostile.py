@@ -439,6 +439,17 @@ def test_an_invalid_out_is_one_line_and_exit_2(tmp_path: Path, make_out: Any, wo
     assert words in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
+def test_out_holding_the_current_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    for out in (".", ".."):
+        assert run(SEEDS, "--out", out) == 2
+        assert "holds the current folder" in capsys.readouterr().err
+    assert here.is_dir() and not list(here.iterdir())
+
+
 @pytest.mark.skipif(IS_ROOT, reason="root writes into read-only folders")
 def test_an_unwritable_out_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     locked = tmp_path / "locked"

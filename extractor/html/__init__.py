@@ -51,6 +51,7 @@ class HtmlArticle:
     title: str | None
     text: str
     published: str | None = None  # YYYY-MM-DD
+    published_text: str | None = None  # the page's words for its date when no YYYY-MM-DD was found in them
     author: str | None = None
     source: str | None = None  # outlet / site name
     url: str | None = None  # canonical URL when the page gives one
@@ -68,6 +69,8 @@ def parse_html(raw: str | bytes, url: str | None = None, encoding_hint: str | No
     title = metadata.title(soup, sel)
     meta = dict(published=metadata.published(soup, ld, url, sel), author=metadata.author(soup, ld, sel),
                 source=metadata.source(soup, ld, url, sel), url=metadata.canonical_url(soup, url))
+    if not meta["published"]:
+        meta["published_text"] = metadata.published_text(soup, ld, sel)
     declared_lang = metadata.declared_lang(soup)  # before main_text strips <meta>
     text = main_text(soup, title, sel)
     return HtmlArticle(title=title, text=text, lang=declared_lang or guess_lang(text), encoding=codec, **meta)

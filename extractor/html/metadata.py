@@ -20,7 +20,7 @@ from extractor.html.selectors import ArticleSelectors, class_words, html_words
 from extractor.language import detect_language
 
 __all__ = ["author", "canonical_url", "date_from_url", "declared_lang", "guess_lang", "json_ld", "parse_date",
-           "published", "source", "title"]
+           "published", "published_text", "source", "title"]
 
 
 def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
@@ -126,6 +126,24 @@ def published(soup: BeautifulSoup, ld: list[dict], url: str | None, sel: Article
         if found:
             return found
     return date_from_url(url) or _visible_date(soup)
+
+
+def published_text(soup: BeautifulSoup, ld: list[dict], sel: ArticleSelectors | None) -> str | None:
+    """The page's own words for its date when `published` found no numeric one ("3 giờ trước",
+    "Thứ Hai, 1 tháng 12, 2026"): the same places, in the same order, for `extractor.published`."""
+    candidates: list[str | None] = []
+    if sel and sel.date:
+        candidates += [_element_date(el) for el in soup.select(sel.date)]
+    candidates += [_meta(soup, *html_words().date_meta), _ld_value(ld, "datePublished"), _ld_value(ld, "dateCreated")]
+    candidates += [t.get("datetime") or t.get_text(" ") for t in soup.find_all("time")]
+    date_class = class_words("date")
+    candidates += [el.get_text(" ") for el in soup.find_all(True, class_=True)
+                   if any(date_class.search(c) for c in el.get("class", []))]
+    for value in candidates:
+        text = squash(value or "")
+        if 0 < len(text) <= 80:  # a byline, not a paragraph that happens to be classed "date"
+            return text
+    return None
 
 
 def _element_date(el: Tag) -> str:
