@@ -97,7 +97,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _run_into(folder, args)
     except KeyboardInterrupt:
         folder.abort()
-        print(f"extract run: interrupted; {out} left as it was", file=sys.stderr)
+        kept = "the new output is in place" if folder.committed else f"{out} left as it was"
+        print(f"extract run: interrupted; {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as e:  # the disk filled, the folder vanished: the run's, not an article's
         folder.abort()

@@ -64,6 +64,7 @@ class RunFolder:
         except OSError as e:
             raise OutputError(f"cannot write to {parent}: {e.strerror or e}") from None
         self._files: list[TextIO] = []
+        self.committed = False  # the new output is in place (what is left to do is tidying)
 
     def open(self, name: str) -> JsonlWriter:
         writer = JsonlWriter(self._create(name))
@@ -86,15 +87,17 @@ class RunFolder:
             f.close()
         _fsync_dir(self.path)
         if os.path.lexists(self.out):
-            replace_folder(self.path, self.out)
+            replace_folder(self.path, self.out, self)
         else:
             os.rename(self.path, self.out)
-        _fsync_dir(self.out.absolute().parent)
+            self.committed = True
+        _fsync_dir(self.out.parent)
 
     def abort(self) -> None:
         for f in self._files:
             f.close()
-        shutil.rmtree(self.path, ignore_errors=True)
+        if os.path.isdir(self.path):
+            shutil.rmtree(self.path, ignore_errors=True)
 
 
 class JsonlWriter:
@@ -121,25 +124,32 @@ def check_replaceable(out: Path) -> None:
     if here == out or out in here.parents:  # replacing it would pull the folder from under the shell
         raise OutputError(f"--out {out} holds the current folder; name a folder of its own for the output")
     try:
-        names = [n for n in os.listdir(out) if not n.startswith(".")]
+        names = os.listdir(out)
     except OSError as e:
         raise OutputError(f"cannot read --out {out}: {e.strerror or e}") from None
-    foreign = sorted(n for n in names if n not in OUTPUT_FILES)
+    # Hidden files count too (a .git would go with the swap); only our own temp files do not.
+    foreign = sorted(n for n in names if n not in OUTPUT_FILES and not _is_temp_file(n))
     if foreign:
         shown = ", ".join(foreign[:3]) + (" ..." if len(foreign) > 3 else "")
         raise OutputError(f"--out {out} holds files no run wrote ({shown}); refusing to replace it, "
                           "choose an empty or new folder")
 
 
-def replace_folder(new: Path, old: Path) -> None:
+def _is_temp_file(name: str) -> bool:
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def replace_folder(new: Path, old: Path, run: RunFolder) -> None:
     """`new` in place of `old` in one step, then `old`'s content removed."""
     if _exchange(new, old):
+        run.committed = True
         shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old output
         return
     # No atomic exchange here: move the old aside first; a kill in between is repaired by `remove_leftovers`.
     aside = old.absolute().parent / f".{old.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
     os.rename(old, aside)
     os.rename(new, old)
+    run.committed = True
     shutil.rmtree(aside, ignore_errors=True)
 
 
@@ -174,9 +184,10 @@ def remove_leftovers(out: Path) -> list[Path]:
         shutil.rmtree(path, ignore_errors=True)
         removed.append(path)
     if out.is_dir() and not out.is_symlink():
-        for path in out.glob(".*.tmp"):
-            path.unlink(missing_ok=True)
-            removed.append(path)
+        for name in os.listdir(out):
+            if _is_temp_file(name):
+                (out / name).unlink(missing_ok=True)
+                removed.append(out / name)
     return removed
 
 

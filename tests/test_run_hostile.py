@@ -429,7 +429,8 @@ def test_a_sidecar_lang_the_script_contradicts_is_a_warning(tmp_path: Path) -> N
     (lambda t: (t / "file").write_text("x") and t / "file", "is not a folder"),
     (lambda t: (t / "file").write_text("x") and t / "file" / "out", "cannot create"),
     (lambda t: corpus_of(t / "mine", {"thesis.txt": "x"}), "holds files no run wrote (thesis.txt)"),
-], ids=["a file", "under a file", "a folder of other files"])
+    (lambda t: corpus_of(t / "versioned", {"articles.jsonl": "", ".git/HEAD": "x"}), "holds files no run wrote (.git)"),
+], ids=["a file", "under a file", "a folder of other files", "an output folder under git"])
 def test_an_invalid_out_is_one_line_and_exit_2(tmp_path: Path, make_out: Any, words: str,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     out = make_out(tmp_path)
@@ -448,6 +449,24 @@ def test_out_holding_the_current_folder_is_refused(tmp_path: Path, monkeypatch: 
         assert run(SEEDS, "--out", out) == 2
         assert "holds the current folder" in capsys.readouterr().err
     assert here.is_dir() and not list(here.iterdir())
+
+
+def test_an_out_the_system_refuses_is_one_line_and_exit_2(
+        tmp_path: Path, done: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(done)
+    real = os.mkdir
+
+    def mkdir(path: Any, *args: Any, **kwargs: Any) -> None:
+        if Path(path).name.startswith(".out.run-"):
+            raise PermissionError(13, "Permission denied", str(path))
+        real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    capsys.readouterr()
+    assert run(SEEDS, "--out", done) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"extract run: cannot write to {tmp_path}: Permission denied"
+    assert snapshot(done) == before
 
 
 @pytest.mark.skipif(IS_ROOT, reason="root writes into read-only folders")

@@ -151,6 +151,9 @@ def run(args: argparse.Namespace) -> int:
     except BrokenOutput as e:
         print(f"extract check: {e}; rerun `extract run` to rewrite it", file=sys.stderr)
         return 2
+    except OSError as e:
+        print(f"extract check: {e.filename or out_dir}: {e.strerror or e}", file=sys.stderr)
+        return 2
     print(format_summary(checks))
     print(f"\nWrote {len(checks)} checks to {out_dir / CHECKS_FILE}")
     failing = Counter(c["verdict"] for c in checks if c["verdict"] in (getattr(args, "fail_on", None) or ()))
