@@ -124,8 +124,6 @@ def _main_thread() -> bool:
 
 def _run_into(folder: RunFolder, args: argparse.Namespace) -> int:
     """Every input into `folder`; the folder replaces --out when at least one article was written."""
-    from extractor.pipeline import SkippedArticle, process_article
-
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     out = Path(args.out)  # as the user wrote it, for messages
@@ -140,23 +138,8 @@ def _run_into(folder: RunFolder, args: argparse.Namespace) -> int:
             for item in read_guarded(entry):
                 if isinstance(item, InputError):
                     run.report(item)
-                    continue
-                collision = ids.claim(item)
-                if collision:
-                    run.report(collision)
-                for warning in item.warnings:
-                    run.report(InputError(item.origin or item.path, warning, item.id, level="warning"))
-                try:
-                    result = process_article(item, args.lang)
-                except SkippedArticle as e:
-                    run.skipped += 1
-                    run.report(InputError(item.origin or item.path, f"skipped: {e}", item.id))
-                    continue
-                except Exception as e:  # noqa: BLE001 - one article's failure must not cost the rest
-                    reason = f"extraction failed: {type(e).__name__}: {e}"
-                    run.report(InputError(item.origin or item.path, reason, item.id))
-                    continue
-                run.write_article(item, result)
+                else:
+                    _extract(item, run, ids, args.lang)
             bar.update(1)
     summary = (f"{run.articles.count} articles, {run.outcomes.count} outcomes, {run.figures} figures, "
                f"{run.error_count} errors ({run.skipped} skipped), {run.warning_count} warnings")
@@ -187,6 +170,28 @@ def _run_into(folder: RunFolder, args: argparse.Namespace) -> int:
     folder.commit()
     print(f"{summary}, {time.perf_counter() - clock:.1f} s -> {out}/", file=sys.stderr)
     return status
+
+
+def _extract(article: Article, run: RunWriter, ids: ArticleIds, lang: str | None) -> None:
+    """One article through the pipeline into the run's files, or its reason into errors.jsonl."""
+    from extractor import pipeline
+
+    collision = ids.claim(article)
+    if collision:
+        run.report(collision)
+    where = article.origin or article.path
+    for warning in article.warnings:
+        run.report(InputError(where, warning, article.id, level="warning"))
+    try:
+        result = pipeline.process_article(article, lang)
+    except pipeline.SkippedArticle as e:
+        run.skipped += 1
+        run.report(InputError(where, f"skipped: {e}", article.id))
+        return
+    except Exception as e:  # noqa: BLE001 - one article's failure must not cost the rest of the corpus
+        run.report(InputError(where, f"extraction failed: {type(e).__name__}: {e}", article.id))
+        return
+    run.write_article(article, result)
 
 
 class RunWriter:
