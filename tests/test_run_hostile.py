@@ -190,16 +190,26 @@ def test_a_special_file_named_directly_says_what_it_is(tmp_path: Path, make: Any
 
 def test_an_unreadable_folder_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src = corpus_of(tmp_path / "c", {"vi.txt": VI, "locked/zh.txt": ZH})
+    other = corpus_of(tmp_path / "locked", {"zh.txt": ZH})
     real = os.scandir
 
-    def scandir(path: Any) -> Any:
+    def scandir(path: Any) -> Any:  # chmod 000 does not stop root: the refusal it would cause
         if Path(path).name == "locked":
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    assert run(src, "--out", tmp_path / "out") == 1
-    assert "unreadable folder: Permission denied" in errors_by_name(tmp_path / "out")["locked"]["reason"]
+    out = tmp_path / "out"
+    assert run(src, other, "--out", out) == 1  # a subfolder, and an input folder named directly
+    errors = [e for e in read_jsonl(out / "errors.jsonl") if Path(e["path"]).name == "locked"]
+    assert [e["path"] for e in errors] == [str(src / "locked"), str(other)]
+    assert all("unreadable folder: Permission denied" in e["reason"] for e in errors)
+    assert [a["id"] for a in read_jsonl(out / "articles.jsonl")] == ["vi"]
+
+
+def test_pytest_s_temporary_folders_go_with_the_temporary_home(tmp_path: Path) -> None:
+    """conftest removes HOME at the end of the session: tmp_path inside it leaves $TMPDIR as it was."""
+    assert Path(os.environ["HOME"]) in tmp_path.parents
 
 
 @pytest.mark.parametrize("sidecar,words", [
@@ -239,7 +249,7 @@ def test_a_run_that_read_nothing_leaves_the_output_byte_for_byte(
     before = snapshot(done)
     inputs = {"mistyped": tmp_path / "corpsu",
               "empty": corpus_of(tmp_path / "empty", {}),
-              "pdf only": corpus_of(tmp_path / "pdfs", {"a.pdf": b"%PDF", "b.pdf": b"%PDF"})}[second]
+              "pdf only": corpus_of(tmp_path / "pdfs", {"a.pdf": b"%PDF", "b.docx": b"PK"})}[second]
     capsys.readouterr()
     assert run(inputs, "--out", done) == 1
     assert snapshot(done) == before
