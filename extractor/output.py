@@ -118,7 +118,9 @@ def check_replaceable(out: Path) -> None:
     folder means deleting what is in it."""
     if not os.path.lexists(out):
         return
-    if out.is_symlink() or not out.is_dir():
+    if out.is_symlink():
+        raise OutputError(f"--out {out} is a symlink; name the folder it points to, or a new one")
+    if not out.is_dir():
         raise OutputError(f"--out {out} is not a folder")
     here = Path.cwd()
     if here == out or out in here.parents:  # replacing it would pull the folder from under the shell

@@ -437,10 +437,11 @@ def test_a_sidecar_lang_the_script_contradicts_is_a_warning(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("make_out,words", [
     (lambda t: (t / "file").write_text("x") and t / "file", "is not a folder"),
+    (lambda t: os.symlink(t, t / "link") or t / "link", "is a symlink"),
     (lambda t: (t / "file").write_text("x") and t / "file" / "out", "cannot create"),
     (lambda t: corpus_of(t / "mine", {"thesis.txt": "x"}), "holds files no run wrote (thesis.txt)"),
     (lambda t: corpus_of(t / "versioned", {"articles.jsonl": "", ".git/HEAD": "x"}), "holds files no run wrote (.git)"),
-], ids=["a file", "under a file", "a folder of other files", "an output folder under git"])
+], ids=["a file", "a symlink", "under a file", "a folder of other files", "an output folder under git"])
 def test_an_invalid_out_is_one_line_and_exit_2(tmp_path: Path, make_out: Any, words: str,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     out = make_out(tmp_path)
@@ -503,6 +504,21 @@ def test_ctrl_c_is_one_line_exit_130_and_the_output_intact(
     assert capsys.readouterr().err.strip() == f"extract run: interrupted; {done} left as it was"
     assert snapshot(done) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_sigterm_ends_a_run_as_ctrl_c_does(
+        tmp_path: Path, done: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(done)
+
+    def terminated(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(pipeline, "process_article", terminated)
+    capsys.readouterr()
+    assert run(corpus_of(tmp_path / "c", {"vi.txt": VI}), "--out", done) == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert snapshot(done) == before
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler lives as long as the run
 
 
 def test_progress_bar_shows_total_and_eta(tmp_path: Path) -> None:
