@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import regex
 from charset_normalizer import from_bytes
@@ -116,12 +116,7 @@ def _kind(path: Path, follow: bool) -> str:
     try:
         st = os.stat(path) if follow else os.lstat(path)
     except OSError as e:
-        if e.errno == errno.ELOOP:
-            return "symlink loop: not followed"
-        if e.errno == errno.ENOENT:
-            return "dangling symlink: its target does not exist" if os.path.islink(path) else \
-                "no such file or directory"
-        return f"cannot read: {e.strerror or e}"
+        return _open_reason(path, e)
     if stat.S_ISDIR(st.st_mode):
         return "dir"
     if stat.S_ISREG(st.st_mode):
@@ -191,21 +186,29 @@ class UnreadableInput(Exception):
     """A file that is not opened or not read whole; the message is the reason."""
 
 
-def read_bytes_capped(path: Path, cap: int) -> bytes:
-    """The bytes of a regular file of at most `cap` bytes. Opened non-blocking, so a FIFO that
-    appeared after the walk cannot hang the run, and checked as regular before reading."""
+def open_regular(path: Path) -> BinaryIO:
+    """The file opened for reading, if it is a regular one. Opened non-blocking, so a FIFO that
+    appeared after the walk cannot hang the run, and checked as regular before anything is read."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
         raise UnreadableInput(_open_reason(path, e)) from None
-    with os.fdopen(fd, "rb") as f:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise UnreadableInput(f"special file ({_special_name(st.st_mode)}): not read")
-        if st.st_size > cap:
-            raise UnreadableInput(f"file too large ({st.st_size} bytes > {cap}); refused")
+    f = os.fdopen(fd, "rb")
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        f.close()
+        raise UnreadableInput(f"special file ({_special_name(mode)}): not read")
+    return f
+
+
+def read_bytes_capped(path: Path, cap: int) -> bytes:
+    """The bytes of a regular file of at most `cap` bytes."""
+    with open_regular(path) as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > cap:
+            raise UnreadableInput(f"file too large ({size} bytes > {cap}); refused")
         raw = f.read(cap + 1)
-    if len(raw) > cap:
+    if len(raw) > cap:  # it grew, or the size said nothing (a /proc file)
         raise UnreadableInput(f"file too large (over {cap} bytes); refused")
     return raw
 
@@ -213,8 +216,8 @@ def read_bytes_capped(path: Path, cap: int) -> bytes:
 def _open_reason(path: Path, e: OSError) -> str:
     if e.errno == errno.ELOOP:
         return "symlink loop: not followed"
-    if e.errno == errno.ENOENT and os.path.islink(path):
-        return "dangling symlink: its target does not exist"
+    if e.errno == errno.ENOENT:
+        return "dangling symlink: its target does not exist" if os.path.islink(path) else "no such file or directory"
     return f"cannot read: {e.strerror or e}"
 
 
@@ -371,15 +374,11 @@ def _article_from_html(article_id: str, path: str, html: str, encoding: str) -> 
 
 def _read_jsonl(path: Path) -> Iterator[Item]:
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except OSError as e:
-        yield InputError(str(path), _open_reason(path, e), article_id(path))
+        f = open_regular(path)
+    except UnreadableInput as e:
+        yield InputError(str(path), str(e), article_id(path))
         return
-    with os.fdopen(fd, "rb") as f:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            yield InputError(str(path), f"special file ({_special_name(st.st_mode)}): not read", article_id(path))
-            return
+    with f:
         for n, line in enumerate(_capped_lines(f), 1):
             where = f"{path}:{n}"
             if line is None:
