@@ -221,7 +221,7 @@ def _open_reason(path: Path, e: OSError) -> str:
     return f"cannot read: {e.strerror or e}"
 
 
-def article_id(path: Path) -> str:
+def id_from_path(path: Path) -> str:
     """The file's name without its suffix; bytes of the name that are not UTF-8 written as \\xNN, so
     the id is plain text (the path keeps the exact name)."""
     return os.fsencode(path.stem).decode("utf-8", "backslashreplace")
@@ -232,7 +232,7 @@ def read_guarded(path: Path) -> Iterator[Item]:
     try:
         yield from read_file(path)
     except Exception as e:  # noqa: BLE001 - whatever broke, it broke for this file only
-        yield InputError(str(path), f"cannot read: {type(e).__name__}: {e}", article_id(path))
+        yield InputError(str(path), f"cannot read: {type(e).__name__}: {e}", id_from_path(path))
 
 
 def read_file(path: Path) -> Iterator[Item]:
@@ -243,20 +243,20 @@ def read_file(path: Path) -> Iterator[Item]:
     try:
         raw = read_bytes_capped(path, MAX_FILE_BYTES)
     except UnreadableInput as e:
-        yield InputError(str(path), str(e), article_id(path))
+        yield InputError(str(path), str(e), id_from_path(path))
         return
     try:
         text, encoding = decode_bytes(raw)
     except ValueError as e:
-        yield InputError(str(path), str(e), article_id(path))
+        yield InputError(str(path), str(e), id_from_path(path))
         return
     if suffix in HTML_SUFFIXES:
-        article = _article_from_html(article_id(path), str(path), text, encoding)
+        article = _article_from_html(id_from_path(path), str(path), text, encoding)
     else:
-        article = Article(id=article_id(path), path=str(path), text=text, encoding=encoding)
+        article = Article(id=id_from_path(path), path=str(path), text=text, encoding=encoding)
     article.origin = str(path)
     if not article.text.strip():
-        yield InputError(str(path), "empty file: no text to read", article_id(path))
+        yield InputError(str(path), "empty file: no text to read", id_from_path(path))
         return
     sidecar = path.with_name(path.stem + META_SUFFIX)
     if os.path.lexists(sidecar):
@@ -271,6 +271,9 @@ def _finish(article: Article) -> None:
     """Title from the first line when none was given; lone surrogates (from a JSON escape like
     "\\ud800", which no UTF-8 file can hold) become U+FFFD, one character for one, so offsets hold."""
     article.title = article.title or first_line(article.text)
+    if _SURROGATE.search(article.id):  # an id is a name to look up: written out as its escape, in ASCII
+        article.id = article.id.encode("utf-8", "backslashreplace").decode("ascii")
+        article.warnings.append(f"id holds a lone surrogate (not a character): the id is {article.id!r}")
     for name in ("text", "title", "url", "source", "published", "lang"):
         value = getattr(article, name)
         if isinstance(value, str) and _SURROGATE.search(value):
@@ -361,12 +364,12 @@ def _preview(value: Any) -> str:
     return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
-def _article_from_html(article_id: str, path: str, html: str, encoding: str) -> Article:
+def _article_from_html(given_id: str, path: str, html: str, encoding: str) -> Article:
     from extractor.html import parse_html
 
     page = parse_html(html)
     return Article(
-        id=article_id, path=path, text=page.text, encoding=encoding, title=page.title, url=page.url,
+        id=given_id, path=path, text=page.text, encoding=encoding, title=page.title, url=page.url,
         published=page.published or page.published_text, source=page.source, lang=page.lang,
         published_source="html" if page.published or page.published_text else None,
     )
@@ -376,7 +379,7 @@ def _read_jsonl(path: Path) -> Iterator[Item]:
     try:
         f = open_regular(path)
     except UnreadableInput as e:
-        yield InputError(str(path), str(e), article_id(path))
+        yield InputError(str(path), str(e), id_from_path(path))
         return
     with f:
         for n, line in enumerate(_capped_lines(f), 1):
@@ -414,16 +417,16 @@ def _capped_lines(f: Any) -> Iterator[bytes | None]:
 def _article_from_record(record: Any, where: str, path: str) -> Item:
     if not isinstance(record, dict):
         return InputError(where, "malformed JSONL line: not a JSON object")
-    article_id = record.get("id")
-    if not isinstance(article_id, str | int) or isinstance(article_id, bool) or str(article_id).strip() == "":
+    record_id = record.get("id")
+    if not isinstance(record_id, str | int) or isinstance(record_id, bool) or str(record_id).strip() == "":
         return InputError(where, "JSONL line has no 'id'")
-    article_id = str(article_id)
+    record_id = str(record_id)
     if isinstance(record.get("text"), str) and record["text"].strip():
-        article = Article(id=article_id, path=path, text=nfc(record["text"]), encoding="utf-8")
+        article = Article(id=record_id, path=path, text=nfc(record["text"]), encoding="utf-8")
     elif isinstance(record.get("html"), str) and record["html"].strip():
-        article = _article_from_html(article_id, path, record["html"], "utf-8")
+        article = _article_from_html(record_id, path, record["html"], "utf-8")
     else:
-        return InputError(where, "JSONL line has neither 'text' nor 'html'", article_id)
+        return InputError(where, "JSONL line has neither 'text' nor 'html'", record_id)
     _apply_meta(article, record, "jsonl")
     article.origin = where
     _finish(article)

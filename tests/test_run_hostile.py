@@ -87,6 +87,14 @@ def test_a_lone_surrogate_in_a_jsonl_line_costs_nothing(tmp_path: Path, field: s
     assert warning["level"] == "warning" and "surrogate" in warning["reason"]
 
 
+def test_a_lone_surrogate_in_an_id_is_written_as_its_escape(tmp_path: Path) -> None:
+    src = corpus_of(tmp_path / "c", {"b.jsonl": json.dumps({"id": "s\ud800", "text": VI}) + "\n"})
+    assert run(src, "--out", tmp_path / "out") == 0
+    [article] = read_jsonl(tmp_path / "out" / "articles.jsonl")
+    assert article["id"] == "s\\ud800"
+    assert {o["article_id"] for o in read_jsonl(tmp_path / "out" / "outcomes.jsonl")} == {"s\\ud800"}
+
+
 def test_a_lone_surrogate_in_a_sidecar_title_costs_nothing(tmp_path: Path) -> None:
     src = corpus_of(tmp_path / "c", {"a.txt": VI, "a.meta.json": '{"title": "H\\ud800i", "published": "2024-04-10"}'})
     assert run(src, "--out", tmp_path / "out") == 0
