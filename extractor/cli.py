@@ -100,6 +100,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         kept = "the new output is in place" if folder.committed else f"{out} left as it was"
         print(f"extract run: interrupted; {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OutputError as e:  # --out changed during the run (a file of the user's appeared in it)
+        folder.abort()
+        print(f"extract run: {e}", file=sys.stderr)
+        return EXIT_USAGE
     except OSError as e:  # the disk filled, the folder vanished: the run's, not an article's
         folder.abort()
         print(f"extract run: cannot write the output: {e}; {out} left as it was", file=sys.stderr)

@@ -67,8 +67,7 @@ class RunFolder:
         self.committed = False  # the new output is in place (what is left to do is tidying)
 
     def open(self, name: str) -> JsonlWriter:
-        writer = JsonlWriter(self._create(name))
-        return writer
+        return JsonlWriter(self._create(name))
 
     def write_json(self, name: str, data: Any) -> None:
         f = self._create(name)
@@ -86,6 +85,7 @@ class RunFolder:
             os.fsync(f.fileno())
             f.close()
         _fsync_dir(self.path)
+        check_replaceable(self.out)  # again: a file put into --out during the run is not deleted with it
         if os.path.lexists(self.out):
             replace_folder(self.path, self.out, self)
         else:
@@ -101,6 +101,8 @@ class RunFolder:
 
 
 class JsonlWriter:
+    """Lines into one file of a run folder, counted."""
+
     def __init__(self, f: TextIO) -> None:
         self._file = f
         self.count = 0
@@ -122,8 +124,12 @@ def check_replaceable(out: Path) -> None:
         raise OutputError(f"--out {out} is a symlink; name the folder it points to, or a new one")
     if not out.is_dir():
         raise OutputError(f"--out {out} is not a folder")
-    here = Path.cwd()
-    if here == out or out in here.parents:  # replacing it would pull the folder from under the shell
+    try:
+        here = Path.cwd()
+    except OSError:  # the current folder was removed: nothing of it to protect
+        here = None
+    # Replacing the folder the shell is in would pull it from under the shell.
+    if here is not None and (here == out or out in here.parents):
         raise OutputError(f"--out {out} holds the current folder; name a folder of its own for the output")
     try:
         names = os.listdir(out)

@@ -459,6 +459,22 @@ def test_an_invalid_out_is_one_line_and_exit_2(tmp_path: Path, make_out: Any, wo
     assert words in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
+def test_a_file_put_into_out_during_the_run_is_not_deleted(
+        tmp_path: Path, done: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    real = pipeline.process_article
+
+    def meanwhile(article: Any, lang: str | None = None) -> pipeline.ArticleResult:
+        (done / "notes.txt").write_text("mine")
+        return real(article, lang)
+
+    monkeypatch.setattr(pipeline, "process_article", meanwhile)
+    capsys.readouterr()
+    assert run(corpus_of(tmp_path / "c", {"vi.txt": VI}), "--out", done) == 2
+    assert "holds files no run wrote (notes.txt)" in capsys.readouterr().err
+    assert (done / "notes.txt").read_text() == "mine" and (done / "run.json").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
 def test_out_holding_the_current_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     here = tmp_path / "here"
