@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -132,9 +133,9 @@ def _run_into(folder: RunFolder, args: argparse.Namespace) -> int:
     clock = time.perf_counter()
     out = Path(args.out)  # as the user wrote it, for messages
     inputs = find_inputs(args.inputs, exclude=[folder.out])
-    run = RunWriter(folder)
     ids = ArticleIds()
     with _progress(len(inputs.files), args.no_progress) as bar:
+        run = RunWriter(folder, bar.write)
         for entry in inputs.entries:
             if isinstance(entry, InputError):
                 run.report(entry)
@@ -201,7 +202,8 @@ def _extract(article: Article, run: RunWriter, ids: ArticleIds, lang: str | None
 class RunWriter:
     """The three JSON Lines files of a run, written one whole article at a time."""
 
-    def __init__(self, folder: RunFolder) -> None:
+    def __init__(self, folder: RunFolder, say: Callable[[str], None]) -> None:
+        self.say = say  # a line for the user: above the progress bar when there is one
         self.articles = folder.open(ARTICLES_FILE)
         self.outcomes = folder.open(OUTCOMES_FILE)
         self.errors = folder.open(ERRORS_FILE)
@@ -213,7 +215,7 @@ class RunWriter:
             self.warning_count += 1
         else:
             self.error_count += 1
-        print(f"{error.level}: {error.path}: {error.reason}", file=sys.stderr)
+        self.say(f"{error.level}: {error.path}: {error.reason}")
 
     def write_article(self, article: Article, result: ArticleResult) -> None:
         """All of the article's lines, or none: a value JSON cannot hold (Infinity) is the article's error."""
@@ -244,6 +246,9 @@ class _NoBar:
     def __enter__(self) -> _NoBar:
         return self
 
+    def write(self, line: str) -> None:
+        print(line, file=sys.stderr)
+
     def __exit__(self, *exc: object) -> None:
         return None
 
@@ -258,7 +263,11 @@ def _progress(total: int, disabled: bool, stream: TextIO | None = None) -> Any:
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="files", unit=" file", file=stream)
+    class Bar(tqdm):  # type: ignore[misc, type-arg]
+        def write(self, line: str) -> None:  # type: ignore[override]
+            tqdm.write(line, file=stream)  # above the bar, which is drawn again below
+
+    return Bar(total=total, desc="files", unit=" file", file=stream)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

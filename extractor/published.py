@@ -21,6 +21,9 @@ from extractor.lang import get_pack, packs
 
 # Earliest and latest plausible publication years: outside them a day is a placeholder ("0001-01-01").
 FIRST_YEAR, LAST_YEAR = 1900, 2100
+# The longest byline a date hides in ("Cập nhật lúc 08:37 Thứ Hai, ngày 01/12/2026 (GMT+7)"); beyond it
+# the value is not a date, and dateparser's time grows with the length.
+MAX_CHARS = 120
 _ISO_DAY = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _ISO_STAMP = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?\s*$")
 # Two far-apart bases, on different days of the month: a value read the same against both is absolute;
@@ -43,6 +46,8 @@ def read_published(value: Any, lang: str | None, fetched_at: Any = None) -> Publ
     if not isinstance(value, str):
         return PublishedDay(None, f"published {value!r} is not a date string: ignored")
     text = value.strip()
+    if len(text) > MAX_CHARS:
+        return PublishedDay(None, f"published {text[:40]!r}... is {len(text)} characters, too long for a date: ignored")
     zone = _zone(lang)
     try:
         day = _iso_day(text, zone)

@@ -563,5 +563,7 @@ def test_progress_bar_shows_total_and_eta(tmp_path: Path) -> None:
     with cli._progress(3, False, screen) as bar:
         for _ in range(2):
             bar.update(1)
+        bar.write("error: a.pdf: .pdf document: not read")
     assert "2/3" in screen.text and "<" in screen.text  # tqdm's "elapsed<remaining"
+    assert "error: a.pdf: .pdf document: not read\n" in screen.text
     assert isinstance(cli._progress(3, True, screen), cli._NoBar)
