@@ -16,13 +16,20 @@ from typing import TYPE_CHECKING, Any, TextIO
 from extractor import __version__, patterns
 from extractor.corpus import Article, ArticleIds, InputError, find_inputs, read_guarded
 from extractor.lang import codes
-from extractor.output import OutputError, RunFolder, json_line
+from extractor.output import (
+    ARTICLES_FILE,
+    ERRORS_FILE,
+    OUTCOMES_FILE,
+    RUN_FILE,
+    OutputError,
+    RunFolder,
+    json_line,
+)
 
 if TYPE_CHECKING:
     from extractor.pipeline import ArticleResult
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-ARTICLES_FILE, OUTCOMES_FILE, ERRORS_FILE, RUN_FILE = "articles.jsonl", "outcomes.jsonl", "errors.jsonl", "run.json"
 
 
 def main(argv: list[str] | None = None) -> int:

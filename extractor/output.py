@@ -23,9 +23,10 @@ from typing import Any, TextIO
 
 import regex
 
+ARTICLES_FILE, OUTCOMES_FILE, ERRORS_FILE = "articles.jsonl", "outcomes.jsonl", "errors.jsonl"
+CHECKS_FILE, RUN_FILE, REPORT_FILE = "checks.jsonl", "run.json", "report.html"
 # The files a run (or `extract check`) writes into --out: a folder holding anything else is not ours to replace.
-OUTPUT_FILES = frozenset({"articles.jsonl", "outcomes.jsonl", "errors.jsonl", "checks.jsonl", "run.json",
-                          "report.html"})
+OUTPUT_FILES = frozenset({ARTICLES_FILE, OUTCOMES_FILE, ERRORS_FILE, CHECKS_FILE, RUN_FILE, REPORT_FILE})
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
 _RENAME_EXCHANGE = 2  # linux/fs.h
 

@@ -83,3 +83,19 @@ def test_checks_are_strict_json(out: Path) -> None:
     assert main(["check", str(out)]) == 0
     for line in (out / "checks.jsonl").read_text(encoding="utf-8").splitlines():
         json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} in checks.jsonl"))
+
+
+def test_a_folder_mixing_two_runs_is_named(tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What three separate renames once left after a kill: one run's articles beside another's outcomes."""
+    src = tmp_path / "more"
+    src.mkdir()
+    (src / "a.txt").write_text(VI, encoding="utf-8")
+    (src / "b.txt").write_text(VI, encoding="utf-8")
+    other = tmp_path / "other"
+    assert main(["run", str(src), "--out", str(other), "--no-progress"]) == 0
+    (out / "articles.jsonl").write_bytes((other / "articles.jsonl").read_bytes())
+    capsys.readouterr()
+    assert main(["check", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{out / 'articles.jsonl'} has 2 records, but {out / 'run.json'} says the run wrote 1" in err
+    assert "mixes files of two runs" in err

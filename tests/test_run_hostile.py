@@ -324,11 +324,14 @@ def test_leftovers_of_killed_runs_are_removed(tmp_path: Path, done: Path) -> Non
 def test_files_get_the_umask_s_permissions(tmp_path: Path) -> None:
     old = os.umask(0o027)
     try:
-        assert run(corpus_of(tmp_path / "c", {"vi.txt": VI}), "--out", tmp_path / "out") == 0
+        assert run(corpus_of(tmp_path / "c", {"vi.txt": VI}), "--out", tmp_path / "out", "--check") == 0
+        assert main(["check", str(tmp_path / "out")]) == 0  # checks.jsonl rewritten in place
     finally:
         os.umask(old)
     assert (tmp_path / "out").stat().st_mode & 0o777 == 0o750
-    assert {p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir()} == {0o640}
+    files = sorted((tmp_path / "out").iterdir())
+    assert [p.name for p in files] == ["articles.jsonl", "checks.jsonl", "errors.jsonl", "outcomes.jsonl", "run.json"]
+    assert {p.stat().st_mode & 0o777 for p in files} == {0o640}
 
 
 class Killed(BaseException):

@@ -8,6 +8,7 @@ consistent, inconsistent, implausible or unverifiable (no data to check against;
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -22,13 +23,18 @@ from extractor.checks.ratios import ratio_checks
 from extractor.checks.reference import Reference, load_reference
 from extractor.checks.scale import scale_checks
 from extractor.checks.summary import format_summary
-from extractor.output import BrokenOutput, iter_jsonl, write_jsonl
+from extractor.output import (
+    ARTICLES_FILE,
+    CHECKS_FILE,
+    OUTCOMES_FILE,
+    RUN_FILE,
+    BrokenOutput,
+    iter_jsonl,
+    write_jsonl,
+)
 
 __all__ = ["BrokenOutput", "add_arguments", "format_summary", "load_corpus", "load_reference", "run", "run_checks"]
 
-OUTCOMES_FILE = "outcomes.jsonl"
-ARTICLES_FILE = "articles.jsonl"
-CHECKS_FILE = "checks.jsonl"
 
 CheckFamily = Callable[[Corpus, Reference], list[dict[str, Any]]]
 CHECK_FAMILIES: tuple[CheckFamily, ...] = (
@@ -85,9 +91,27 @@ def _is_number(value: Any) -> bool:
 
 
 def load_corpus(out_dir: Path) -> Corpus:
-    outcomes = [Outcome.from_record(raw) for raw in _rows(out_dir / OUTCOMES_FILE, _outcome_shape)]
-    articles = {raw["id"]: raw for raw in _rows(out_dir / ARTICLES_FILE, _article_shape)}
-    return Corpus(outcomes, articles)
+    outcome_rows = _rows(out_dir / OUTCOMES_FILE, _outcome_shape)
+    article_rows = _rows(out_dir / ARTICLES_FILE, _article_shape)
+    _agree_with_manifest(out_dir, {OUTCOMES_FILE: len(outcome_rows), ARTICLES_FILE: len(article_rows)})
+    return Corpus([Outcome.from_record(raw) for raw in outcome_rows], {raw["id"]: raw for raw in article_rows})
+
+
+def _agree_with_manifest(out_dir: Path, lines: dict[str, int]) -> None:
+    """BrokenOutput when the files hold other counts than the run.json written with them: files of two
+    runs mixed (copied over, or left by an older version that renamed them one at a time)."""
+    manifest = out_dir / RUN_FILE
+    if not manifest.exists():
+        return  # an older output, or one written by hand: nothing to compare with
+    try:
+        counts = json.loads(manifest.read_text(encoding="utf-8"))["counts"]
+        expected = {OUTCOMES_FILE: int(counts["outcomes"]), ARTICLES_FILE: int(counts["articles"])}
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise BrokenOutput(f"{manifest}: not the run.json `extract run` writes ({e})") from None
+    for name, n in lines.items():
+        if n != expected[name]:
+            raise BrokenOutput(f"{out_dir / name} has {n} records, but {manifest} says the run wrote "
+                               f"{expected[name]}: the folder mixes files of two runs")
 
 
 def compute_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any]]:
