@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # outside a run's own handling (check, fetch): one line, not a traceback
         print("extract: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `extract check out/ | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return EXIT_SOME_FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -166,6 +169,7 @@ def _run_into(folder: RunFolder, args: argparse.Namespace) -> int:
     if args.check:
         from extractor import checks
 
+        folder.finish_files()  # the checks read what was written, all of it
         records = checks.run_checks(folder.path)
         print(checks.format_summary(records))
     folder.write_json(RUN_FILE, {

@@ -79,12 +79,17 @@ class RunFolder:
         self._files.append(f)
         return f
 
+    def finish_files(self) -> None:
+        """Every file written so far flushed to disk and closed: readable whole (by the checks)."""
+        for f in self._files:
+            if not f.closed:
+                f.flush()
+                os.fsync(f.fileno())
+                f.close()
+
     def commit(self) -> None:
         """The new output in place of the old, in one step; the old one removed."""
-        for f in self._files:
-            f.flush()
-            os.fsync(f.fileno())
-            f.close()
+        self.finish_files()
         _fsync_dir(self.path)
         check_replaceable(self.out)  # again: a file put into --out during the run is not deleted with it
         if os.path.lexists(self.out):

@@ -265,6 +265,17 @@ def test_a_run_that_read_nothing_leaves_the_output_byte_for_byte(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+def test_run_check_reads_every_line_the_run_wrote(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    src = corpus_of(tmp_path / "c", {"vi.txt": VI, "zh.txt": ZH})  # small files: all in write buffers
+    capsys.readouterr()
+    assert main(["run", str(src), "--out", str(out), "--check", "--no-progress"]) == 0
+    during = capsys.readouterr().out.splitlines()[0]
+    assert main(["check", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == during
+    assert "on 2 articles" in during
+
+
 def test_stale_checks_never_survive_a_new_run(tmp_path: Path) -> None:
     src = corpus_of(tmp_path / "c", {"vi.txt": VI})
     out = tmp_path / "out"
