@@ -163,15 +163,16 @@ def _run_into(folder: RunFolder, args: argparse.Namespace) -> int:
     if not run.articles.count:
         folder.abort()
         kept = f"{out} left as it was" if os.path.lexists(folder.out) else "nothing written"
-        print(f"{summary}\nextract run: no article read from {' '.join(args.inputs)}; {kept}", file=sys.stderr)
+        why = "no article read" if not run.skipped else f"no article written ({run.skipped} skipped)"
+        print(f"{summary}\nextract run: {why} from {' '.join(args.inputs)}; {kept}", file=sys.stderr)
         return EXIT_SOME_FAILED
     status = EXIT_SOME_FAILED if run.error_count else EXIT_OK
+    check_summary = None
     if args.check:
         from extractor import checks
 
         folder.finish_files()  # the checks read what was written, all of it
-        records = checks.run_checks(folder.path)
-        print(checks.format_summary(records))
+        check_summary = checks.format_summary(checks.run_checks(folder.path))
     folder.write_json(RUN_FILE, {
         "tool": "extractor", "version": __version__, "patterns_sha256": patterns_digest(),
         "command": ["extract", *args.argv], "inputs": list(args.inputs), "out": str(out), "lang": args.lang,
@@ -184,6 +185,8 @@ def _run_into(folder: RunFolder, args: argparse.Namespace) -> int:
         "exit_status": status,
     })
     folder.commit()
+    if check_summary is not None:
+        print(check_summary)
     print(f"{summary}, {time.perf_counter() - clock:.1f} s -> {out}/", file=sys.stderr)
     return status
 

@@ -447,6 +447,15 @@ def test_lang_reads_that_language_and_skips_the_others(tmp_path: Path) -> None:
     assert "skipped: in Chinese, not Vietnamese (--lang vi)" in errors_by_name(out)["zh.txt"]["reason"]
 
 
+def test_a_run_that_skipped_every_article_says_so(tmp_path: Path, done: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(done)
+    capsys.readouterr()
+    assert run(corpus_of(tmp_path / "c", {"zh.txt": ZH}), "--out", done, "--lang", "vi") == 1
+    assert f"no article written (1 skipped) from {tmp_path / 'c'}; {done} left as it was" in capsys.readouterr().err
+    assert snapshot(done) == before
+
+
 def test_a_sidecar_lang_the_script_contradicts_is_a_warning(tmp_path: Path) -> None:
     src = corpus_of(tmp_path / "c", {"a.txt": ZH, "a.meta.json": '{"lang": "vi"}'})
     out = tmp_path / "out"
