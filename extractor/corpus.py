@@ -370,8 +370,8 @@ def _article_from_html(given_id: str, path: str, html: str, encoding: str) -> Ar
     page = parse_html(html)
     return Article(
         id=given_id, path=path, text=page.text, encoding=encoding, title=page.title, url=page.url,
-        published=page.published or page.published_text, source=page.source, lang=page.lang,
-        published_source="html" if page.published or page.published_text else None,
+        published=page.published_value, source=page.source, lang=page.lang,
+        published_source="html" if page.published_value else None,
     )
 
 

@@ -143,3 +143,19 @@ def test_a_page_byline_is_read(tmp_path: Path, cls: str, byline: str, meta: dict
     assert main(["run", str(src), "--out", str(tmp_path / "out"), "--no-progress"]) == 0
     [article] = read_jsonl(tmp_path / "out" / "articles.jsonl")
     assert (article["published"], article["published_source"]) == (published, "html")
+
+
+@pytest.mark.parametrize("stamp,published", [
+    ("2024-06-14T20:00:00Z", "2024-06-15"),  # 03:00 on the 15th in Hanoi
+    ("2024-06-14T20:00:00+07:00", "2024-06-14"),
+    ("2024-06-14", "2024-06-14"),
+])
+def test_a_page_timestamp_is_a_day_on_the_outlet_s_clock(tmp_path: Path, stamp: str, published: str) -> None:
+    page = PAGE.format(cls="x", byline="").replace(
+        "</title>", f'</title><meta property="article:published_time" content="{stamp}">')
+    src = tmp_path / "c"
+    src.mkdir()
+    (src / "page.html").write_text(page, encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "out"), "--no-progress"]) == 0
+    [article] = read_jsonl(tmp_path / "out" / "articles.jsonl")
+    assert (article["published"], article["published_source"]) == (published, "html")

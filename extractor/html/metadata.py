@@ -113,15 +113,20 @@ def date_from_url(url: str | None) -> str | None:
     return None
 
 
-def published(soup: BeautifulSoup, ld: list[dict], url: str | None, sel: ArticleSelectors | None) -> str | None:
-    """The publication date: selector, <meta>, JSON-LD, <time>, the URL, then a visible date."""
+def _date_candidates(soup: BeautifulSoup, ld: list[dict], sel: ArticleSelectors | None) -> list[str | None]:
+    """Where a page states its date, most trusted first: selector, <meta>, JSON-LD, <time>."""
     candidates: list[str | None] = []
     if sel and sel.date:
         candidates += [_element_date(el) for el in soup.select(sel.date)]
     candidates += [_meta(soup, *html_words().date_meta), _ld_value(ld, "datePublished"),
                    _ld_value(ld, "dateCreated")]
     candidates += [t.get("datetime") or t.get_text(" ") for t in soup.find_all("time")]
-    for value in candidates:
+    return candidates
+
+
+def published(soup: BeautifulSoup, ld: list[dict], url: str | None, sel: ArticleSelectors | None) -> str | None:
+    """The publication date: selector, <meta>, JSON-LD, <time>, the URL, then a visible date."""
+    for value in _date_candidates(soup, ld, sel):
         found = parse_date(value)
         if found:
             return found
@@ -129,21 +134,16 @@ def published(soup: BeautifulSoup, ld: list[dict], url: str | None, sel: Article
 
 
 def published_text(soup: BeautifulSoup, ld: list[dict], sel: ArticleSelectors | None) -> str | None:
-    """The page's own words for its date when `published` found no numeric one ("3 giờ trước",
-    "Thứ Hai, 1 tháng 12, 2026"): the same places, in the same order, for `extractor.published`."""
-    candidates: list[str | None] = []
-    if sel and sel.date:
-        candidates += [_element_date(el) for el in soup.select(sel.date)]
-    candidates += [_meta(soup, *html_words().date_meta), _ld_value(ld, "datePublished"), _ld_value(ld, "dateCreated")]
-    candidates += [t.get("datetime") or t.get_text(" ") for t in soup.find_all("time")]
+    """The page's own words for its date, for `extractor.published`: those `published` read its day
+    from (a timestamp keeps its time and zone), else the first short ones in the same places or in an
+    element classed like a date ("3 giờ trước", "Thứ Hai, 1 tháng 12, 2026")."""
     date_class = class_words("date")
-    candidates += [el.get_text(" ") for el in soup.find_all(True, class_=True)
-                   if any(date_class.search(c) for c in el.get("class", []))]
-    for value in candidates:
-        text = squash(value or "")
-        if 0 < len(text) <= 80:  # a byline, not a paragraph that happens to be classed "date"
-            return text
-    return None
+    candidates = _date_candidates(soup, ld, sel) + [
+        el.get_text(" ") for el in soup.find_all(True, class_=True)
+        if any(date_class.search(c) for c in el.get("class", []))]
+    # A byline, not a paragraph that happens to be classed "date".
+    short = [text for text in (squash(value or "") for value in candidates) if 0 < len(text) <= 80]
+    return next((text for text in short if parse_date(text)), short[0] if short else None)
 
 
 def _element_date(el: Tag) -> str:
