@@ -1,30 +1,41 @@
 """Reading the corpus: `.txt` (+ `.meta.json` sidecar), saved `.html` pages and `.jsonl` bundles.
 
 Every input either becomes an `Article` or an `InputError` naming the file and the reason; one broken
-file never stops the rest of the corpus.
+file never stops the rest of the corpus. Finding the inputs (`find_inputs`) never follows a symlinked
+folder or opens a special file; reading one (`read_guarded`) turns any failure into that file's error.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import os
+import stat
 import unicodedata
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import regex
 from charset_normalizer import from_bytes
 
 # A 50 MB article is a broken export, not a news story: refuse it rather than exhaust memory.
 MAX_FILE_BYTES = int(os.environ.get("EXTRACTOR_MAX_FILE_BYTES", 50 * 1024 * 1024))
+# A sidecar holds a handful of fields; a big one is a mistake (or a link to /dev/zero).
+MAX_SIDECAR_BYTES = 1024 * 1024
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
+# Formats a user would expect read: each gets an errors.jsonl line rather than a silent skip.
+DOCUMENT_SUFFIXES = {".pdf", ".doc", ".docx", ".odt", ".rtf"}
 META_SUFFIX = ".meta.json"
 META_FIELDS = ("url", "published", "source", "title", "lang")
 # Encodings met in Vietnamese and Chinese news exports, tried when UTF-8 fails.
 FALLBACK_ENCODINGS = ["gb18030", "big5", "cp1258", "utf_16"]
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 
 @dataclass
@@ -39,6 +50,9 @@ class Article:
     source: str | None = None
     lang: str | None = None  # as declared by the input; detection happens later
     extra: dict[str, Any] = field(default_factory=dict)
+    published_source: str | None = None  # where `published` came from: sidecar, jsonl, html
+    origin: str = ""  # the file, or file:line of a bundle: what a colliding id's suffix derives from
+    warnings: list[str] = field(default_factory=list)  # read, but something in it was ignored
 
 
 @dataclass
@@ -46,29 +60,118 @@ class InputError:
     path: str
     reason: str
     id: str | None = None
+    level: str = "error"  # "warning": the article was read, something in it was not
 
     def as_record(self) -> dict[str, Any]:
-        return {"path": self.path, "id": self.id, "reason": self.reason}
+        return {"path": self.path, "id": self.id, "level": self.level, "reason": self.reason}
 
 
 Item = Article | InputError
 
 
-def iter_corpus(paths: list[str | Path]) -> Iterator[Item]:
+@dataclass
+class Inputs:
+    """What the walk found: files to read (and errors, in walk order), unsupported files by extension."""
+
+    entries: list[Path | InputError] = field(default_factory=list)
+    unsupported: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def files(self) -> list[Path]:
+        return [e for e in self.entries if isinstance(e, Path)]
+
+
+def iter_corpus(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Iterator[Item]:
     """Articles (and errors) from files and directories (recursively), in a stable order."""
+    for entry in find_inputs(paths, exclude).entries:
+        if isinstance(entry, InputError):
+            yield entry
+        else:
+            yield from read_guarded(entry)
+
+
+def find_inputs(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Inputs:
+    """Every input file under `paths`, sorted within each folder. A folder in `exclude` (the run's own
+    output) is not read; hidden entries are not read; a symlinked folder is named, not followed."""
+    found = Inputs()
+    excluded = {os.path.realpath(p) for p in exclude}
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if _is_input(child):
-                    yield from read_file(child)
-        elif path.is_file():
+        kind = _kind(path, follow=True)
+        if kind == "dir":
+            if os.path.realpath(path) not in excluded:
+                _walk(path, found, excluded)
+        elif kind == "file":
             if _is_input(path):
-                yield from read_file(path)
+                found.entries.append(path)
             else:
-                yield InputError(str(path), f"unsupported file type {path.suffix or '(none)'!r}")
+                found.entries.append(InputError(str(path), f"unsupported file type {path.suffix or '(none)'!r}"))
         else:
-            yield InputError(str(path), "no such file or directory")
+            found.entries.append(InputError(str(path), kind))
+    return found
+
+
+def _kind(path: Path, follow: bool) -> str:
+    """'file', 'dir', or the reason the entry is not read (a special file, a loop, a dangling link)."""
+    try:
+        st = os.stat(path) if follow else os.lstat(path)
+    except OSError as e:
+        return _open_reason(path, e)
+    if stat.S_ISDIR(st.st_mode):
+        return "dir"
+    if stat.S_ISREG(st.st_mode):
+        return "file"
+    return f"special file ({_special_name(st.st_mode)}): not read"
+
+
+def _special_name(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISLNK, "symlink")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _walk(folder: Path, found: Inputs, excluded: set[str]) -> None:
+    try:
+        with os.scandir(folder) as it:
+            names = sorted(entry.name for entry in it)
+    except OSError as e:
+        found.entries.append(InputError(str(folder), f"unreadable folder: {e.strerror or e}"))
+        return
+    for name in names:
+        if name.startswith("."):
+            continue  # hidden files and folders (.git, our own temporary run folders)
+        child = folder / name
+        if os.path.islink(child):
+            kind = _kind(child, follow=True)
+            if kind == "dir":
+                found.entries.append(InputError(str(child), "symlinked folder: not followed (name it to read it)"))
+                continue
+        else:
+            kind = _kind(child, follow=False)
+        if kind == "dir":
+            if os.path.realpath(child) not in excluded:
+                _walk(child, found, excluded)
+        elif kind == "file":
+            _classify(child, found)
+        else:
+            found.entries.append(InputError(str(child), kind))
+
+
+def _classify(path: Path, found: Inputs) -> None:
+    if path.name.lower().endswith(META_SUFFIX):
+        return  # read with its article
+    if _is_input(path):
+        found.entries.append(path)
+    elif path.suffix.lower() in HTML_SUFFIXES:
+        return  # the raw page kept beside its text by `extract fetch`
+    elif path.suffix.lower() in DOCUMENT_SUFFIXES:
+        found.unsupported[path.suffix.lower()] += 1
+        found.entries.append(InputError(str(path), f"{path.suffix.lower()} document: not read; convert it to "
+                                                   ".txt (or .html) first"))
+    else:
+        found.unsupported[path.suffix.lower() or "(none)"] += 1
 
 
 def _is_input(path: Path) -> bool:
@@ -79,39 +182,103 @@ def _is_input(path: Path) -> bool:
     return path.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
 
+class UnreadableInput(Exception):
+    """A file that is not opened or not read whole; the message is the reason."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """The file opened for reading, if it is a regular one. Opened non-blocking, so a FIFO that
+    appeared after the walk cannot hang the run, and checked as regular before anything is read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as e:
+        raise UnreadableInput(_open_reason(path, e)) from None
+    f = os.fdopen(fd, "rb")
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        f.close()
+        raise UnreadableInput(f"special file ({_special_name(mode)}): not read")
+    return f
+
+
+def read_bytes_capped(path: Path, cap: int) -> bytes:
+    """The bytes of a regular file of at most `cap` bytes."""
+    with open_regular(path) as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > cap:
+            raise UnreadableInput(f"file too large ({size} bytes > {cap}); refused")
+        raw = f.read(cap + 1)
+    if len(raw) > cap:  # it grew, or the size said nothing (a /proc file)
+        raise UnreadableInput(f"file too large (over {cap} bytes); refused")
+    return raw
+
+
+def _open_reason(path: Path, e: OSError) -> str:
+    if e.errno == errno.ELOOP:
+        return "symlink loop: not followed"
+    if e.errno == errno.ENOENT:
+        return "dangling symlink: its target does not exist" if os.path.islink(path) else "no such file or directory"
+    return f"cannot read: {e.strerror or e}"
+
+
+def id_from_path(path: Path) -> str:
+    """The file's name without its suffix; bytes of the name that are not UTF-8 written as \\xNN, so
+    the id is plain text (the path keeps the exact name)."""
+    return os.fsencode(path.stem).decode("utf-8", "backslashreplace")
+
+
+def read_guarded(path: Path) -> Iterator[Item]:
+    """`read_file`, with any failure (a parser's crash included) as this file's error: never the run's."""
+    try:
+        yield from read_file(path)
+    except Exception as e:  # noqa: BLE001 - whatever broke, it broke for this file only
+        yield InputError(str(path), f"cannot read: {type(e).__name__}: {e}", id_from_path(path))
+
+
 def read_file(path: Path) -> Iterator[Item]:
     suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:  # a bundle of many articles streams line by line; the cap is per line
+        yield from _read_jsonl(path)
+        return
     try:
-        if suffix in JSONL_SUFFIXES:  # a bundle of many articles streams line by line; the cap is per line
-            yield from _read_jsonl(path)
-            return
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            yield InputError(str(path), f"file too large ({size} bytes > {MAX_FILE_BYTES}); refused", path.stem)
-            return
-        raw = path.read_bytes()
-    except OSError as e:
-        yield InputError(str(path), f"cannot read: {e.strerror or e}", path.stem)
+        raw = read_bytes_capped(path, MAX_FILE_BYTES)
+    except UnreadableInput as e:
+        yield InputError(str(path), str(e), id_from_path(path))
         return
     try:
         text, encoding = decode_bytes(raw)
     except ValueError as e:
-        yield InputError(str(path), str(e), path.stem)
+        yield InputError(str(path), str(e), id_from_path(path))
         return
     if suffix in HTML_SUFFIXES:
-        article = _article_from_html(path.stem, str(path), text, encoding)
+        article = _article_from_html(id_from_path(path), str(path), text, encoding)
     else:
-        article = Article(id=path.stem, path=str(path), text=text, encoding=encoding)
+        article = Article(id=id_from_path(path), path=str(path), text=text, encoding=encoding)
+    article.origin = str(path)
     if not article.text.strip():
-        yield InputError(str(path), "empty file: no text to read", path.stem)
+        yield InputError(str(path), "empty file: no text to read", id_from_path(path))
         return
-    article.title = article.title or first_line(article.text)
     sidecar = path.with_name(path.stem + META_SUFFIX)
-    if sidecar.exists():
+    if os.path.lexists(sidecar):
         error = _apply_sidecar(article, sidecar)
         if error:
             yield error
+    _finish(article)
     yield article
+
+
+def _finish(article: Article) -> None:
+    """Title from the first line when none was given; lone surrogates (from a JSON escape like
+    "\\ud800", which no UTF-8 file can hold) become U+FFFD, one character for one, so offsets hold."""
+    article.title = article.title or first_line(article.text)
+    if _SURROGATE.search(article.id):  # an id is a name to look up: written out as its escape, in ASCII
+        article.id = article.id.encode("utf-8", "backslashreplace").decode("ascii")
+        article.warnings.append(f"id holds a lone surrogate (not a character): the id is {article.id!r}")
+    for name in ("text", "title", "url", "source", "published", "lang"):
+        value = getattr(article, name)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            setattr(article, name, _SURROGATE.sub("\ufffd", value))
+            article.warnings.append(f"{name} holds a lone surrogate (not a character): replaced by U+FFFD")
 
 
 def decode_bytes(raw: bytes) -> tuple[str, str]:
@@ -163,35 +330,58 @@ def first_line(text: str) -> str | None:
 
 def _apply_sidecar(article: Article, sidecar: Path) -> InputError | None:
     try:
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        meta = json.loads(read_bytes_capped(sidecar, MAX_SIDECAR_BYTES).decode("utf-8"))
         if not isinstance(meta, dict):
             raise ValueError("not a JSON object")
-    except (OSError, ValueError) as e:
+    except (UnreadableInput, ValueError, RecursionError) as e:
         return InputError(str(sidecar), f"broken sidecar, article read without its metadata: {e}", article.id)
-    _apply_meta(article, meta)
+    _apply_meta(article, meta, "sidecar")
     return None
 
 
-def _apply_meta(article: Article, meta: dict[str, Any]) -> None:
+def _apply_meta(article: Article, meta: dict[str, Any], origin: str) -> None:
+    """The metadata fields that are strings; a field of another type is ignored with a warning."""
     for key in META_FIELDS:
         value = meta.get(key)
-        if isinstance(value, str) and value.strip():
-            setattr(article, key, value.strip())
+        if isinstance(value, str):
+            if value.strip():
+                setattr(article, key, value.strip())
+        elif value is not None:
+            article.warnings.append(f"{origin} field {key!r} is {_json_type(value)} ({_preview(value)}), "
+                                    "not a string: ignored")
+    if isinstance(meta.get("published"), str) and meta["published"].strip():
+        article.published_source = origin
     article.extra.update({k: v for k, v in meta.items() if k not in META_FIELDS and k not in ("id", "text", "html")})
 
 
-def _article_from_html(article_id: str, path: str, html: str, encoding: str) -> Article:
+def _json_type(value: Any) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _preview(value: Any) -> str:
+    shown = json.dumps(value, ensure_ascii=False, default=str)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def _article_from_html(given_id: str, path: str, html: str, encoding: str) -> Article:
     from extractor.html import parse_html
 
     page = parse_html(html)
     return Article(
-        id=article_id, path=path, text=page.text, encoding=encoding, title=page.title, url=page.url,
-        published=page.published, source=page.source, lang=page.lang,
+        id=given_id, path=path, text=page.text, encoding=encoding, title=page.title, url=page.url,
+        published=page.published_value, source=page.source, lang=page.lang,
+        published_source="html" if page.published_value else None,
     )
 
 
 def _read_jsonl(path: Path) -> Iterator[Item]:
-    with open(path, "rb") as f:
+    try:
+        f = open_regular(path)
+    except UnreadableInput as e:
+        yield InputError(str(path), str(e), id_from_path(path))
+        return
+    with f:
         for n, line in enumerate(_capped_lines(f), 1):
             where = f"{path}:{n}"
             if line is None:
@@ -201,10 +391,13 @@ def _read_jsonl(path: Path) -> Iterator[Item]:
                 continue
             try:
                 record = json.loads(line.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError) as e:
+            except (UnicodeDecodeError, ValueError, RecursionError) as e:
                 yield InputError(where, f"malformed JSONL line: {e}")
                 continue
-            yield _article_from_record(record, where, str(path))
+            try:  # each line is one article: whatever breaks in it (its HTML, say) is that line's error
+                yield _article_from_record(record, where, str(path))
+            except Exception as e:  # noqa: BLE001
+                yield InputError(where, f"cannot read: {type(e).__name__}: {e}")
 
 
 def _capped_lines(f: Any) -> Iterator[bytes | None]:
@@ -224,16 +417,41 @@ def _capped_lines(f: Any) -> Iterator[bytes | None]:
 def _article_from_record(record: Any, where: str, path: str) -> Item:
     if not isinstance(record, dict):
         return InputError(where, "malformed JSONL line: not a JSON object")
-    article_id = record.get("id")
-    if not isinstance(article_id, str | int) or str(article_id).strip() == "":
+    record_id = record.get("id")
+    if not isinstance(record_id, str | int) or isinstance(record_id, bool) or str(record_id).strip() == "":
         return InputError(where, "JSONL line has no 'id'")
-    article_id = str(article_id)
+    record_id = str(record_id)
     if isinstance(record.get("text"), str) and record["text"].strip():
-        article = Article(id=article_id, path=path, text=nfc(record["text"]), encoding="utf-8")
+        article = Article(id=record_id, path=path, text=nfc(record["text"]), encoding="utf-8")
     elif isinstance(record.get("html"), str) and record["html"].strip():
-        article = _article_from_html(article_id, path, record["html"], "utf-8")
+        article = _article_from_html(record_id, path, record["html"], "utf-8")
     else:
-        return InputError(where, "JSONL line has neither 'text' nor 'html'", article_id)
-    _apply_meta(article, record)
-    article.title = article.title or first_line(article.text)
+        return InputError(where, "JSONL line has neither 'text' nor 'html'", record_id)
+    _apply_meta(article, record, "jsonl")
+    article.origin = where
+    _finish(article)
     return article
+
+
+class ArticleIds:
+    """Unique article ids: the first article keeps its id, a later one with the same id gets a suffix
+    derived from where it came from (its path, or path:line), and a warning says so."""
+
+    def __init__(self) -> None:
+        self._owners: dict[str, str] = {}
+
+    def claim(self, article: Article) -> InputError | None:
+        wanted = article.id
+        if wanted not in self._owners:
+            self._owners[wanted] = article.origin or article.path
+            return None
+        origin = article.origin or article.path
+        digest = hashlib.sha1(origin.encode("utf-8", "surrogatepass")).hexdigest()
+        unique, n = f"{wanted}~{digest[:8]}", 8
+        while unique in self._owners:  # a second collision: a longer suffix
+            n += 4
+            unique = f"{wanted}~{digest[:n]}"
+        self._owners[unique] = origin
+        article.id = unique
+        return InputError(origin, f"article id {wanted!r} is already used by {self._owners[wanted]}; "
+                                  f"this article's id is {unique!r}", unique, level="warning")

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.corpus import Article
-from extractor.dates import DateMention, find_dates, parse_published
+from extractor.dates import DateMention, find_dates
 from extractor.figures import find_figures
+from extractor.lang import get_pack
 from extractor.language import SUPPORTED, detect_language
 from extractor.outcomes import build_outcomes, outcome_record
 from extractor.places import find_places
+from extractor.published import read_published
 from extractor.textdoc import segment
 
 
@@ -23,11 +25,17 @@ class SkippedArticle(Exception):
 class ArticleResult:
     article: dict[str, Any]
     outcomes: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # read, but something in its metadata was ignored
 
 
 def process_article(article: Article, lang: str | None = None) -> ArticleResult:
-    lang = lang or _declared_language(article) or _detected_language(article.text)
-    published = parse_published(article.published)
+    """`lang`: read only articles in that language; the others raise SkippedArticle."""
+    warnings: list[str] = []
+    lang = _language(article, lang, warnings)
+    reading = read_published(article.published, lang, article.extra.get("fetched_at"))
+    published = reading.day
+    if reading.warning:
+        warnings.append(reading.warning)
     tdoc = segment(article.text, lang)
     figures = find_figures(tdoc)
     dates = find_dates(tdoc, published)
@@ -41,14 +49,15 @@ def process_article(article: Article, lang: str | None = None) -> ArticleResult:
     ]
     record = {
         "id": article.id, "path": article.path, "lang": lang, "title": article.title, "url": article.url,
-        "published": published.isoformat() if published else None, "source": article.source,
+        "published": published.isoformat() if published else None,
+        "published_source": article.published_source if published else None, "source": article.source,
         "encoding": article.encoding, "text": article.text, "figures": figure_records,
         "dates": [d.as_record() for d in dates], "places": [p.as_record() for p in places],
         "furniture": [
             {"start": b.start, "end": b.end, "reason": b.furniture} for b in tdoc.blocks if b.furniture
         ],
     }
-    return ArticleResult(record, outcome_records)
+    return ArticleResult(record, outcome_records, warnings)
 
 
 def _latest_day(dates: list[DateMention]) -> dt.date | None:
@@ -57,16 +66,27 @@ def _latest_day(dates: list[DateMention]) -> dt.date | None:
     return max(days, default=None)
 
 
+def _language(article: Article, only: str | None, warnings: list[str]) -> str:
+    """The script decides; a declared language fills in when the text is too short to tell, and one the
+    script contradicts is a warning. With `only`, an article in another language is skipped."""
+    declared = _declared_language(article)
+    guess = detect_language(article.text)
+    if declared and guess.lang and declared != guess.lang:
+        warnings.append(f"declared lang {article.lang!r}, but the text is written in {get_pack(guess.lang).name} "
+                        f"({guess.reason}): read as {guess.lang}")
+    lang = guess.lang or declared
+    accepted = {only} if only else set(SUPPORTED)
+    if lang and lang not in accepted:
+        raise SkippedArticle(f"in {get_pack(lang).name}, not {get_pack(only).name} (--lang {only})")
+    lang = lang or only
+    if lang is None:
+        raise SkippedArticle(guess.reason)
+    return lang
+
+
 def _declared_language(article: Article) -> str | None:
     declared = (article.lang or "").lower()[:2]
     return declared if declared in SUPPORTED else None
-
-
-def _detected_language(text: str) -> str:
-    guess = detect_language(text)
-    if guess.lang is None:
-        raise SkippedArticle(guess.reason)
-    return guess.lang
 
 
 def extract_text(text: str, lang: str | None = None, published: str | None = None,

@@ -11,6 +11,13 @@ os.environ["HOME"] = _TMP_HOME
 os.environ["EXTRACTOR_CACHE_DIR"] = os.path.join(_TMP_HOME, "cache")
 
 
+def pytest_configure(config: object) -> None:
+    """pytest's own tmp_path folders live under the temporary HOME too, so $TMPDIR keeps nothing."""
+    option = config.option  # type: ignore[attr-defined]
+    if not option.basetemp:
+        option.basetemp = os.path.join(_TMP_HOME, "pytest")
+
+
 def pytest_sessionfinish(session: object, exitstatus: int) -> None:
     """Nothing the tests wrote outlives the run."""
     shutil.rmtree(_TMP_HOME, ignore_errors=True)

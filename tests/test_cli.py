@@ -89,10 +89,12 @@ def test_outcome_ids_are_stable_and_unique(seed_out: Path, tmp_path: Path) -> No
 
 
 def test_rerun_replaces_output_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
     for _ in range(2):
-        assert main(["run", str(SEEDS), "--out", str(tmp_path), "--no-progress"]) == 0
-    assert len(read_jsonl(tmp_path / "articles.jsonl")) == 5
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["articles.jsonl", "errors.jsonl", "outcomes.jsonl"]
+        assert main(["run", str(SEEDS), "--out", str(out), "--no-progress"]) == 0
+    assert len(read_jsonl(out / "articles.jsonl")) == 5
+    assert sorted(p.name for p in out.iterdir()) == ["articles.jsonl", "errors.jsonl", "outcomes.jsonl", "run.json"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no run folder left beside it
 
 
 def _bad_corpus(root: Path) -> Path:

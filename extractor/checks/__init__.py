@@ -8,6 +8,7 @@ consistent, inconsistent, implausible or unverifiable (no data to check against;
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -15,20 +16,25 @@ from pathlib import Path
 from typing import Any
 
 from extractor.checks.corpus_checks import across_article_checks, duplicate_checks
-from extractor.checks.model import Corpus, Outcome
+from extractor.checks.model import VERDICTS, Corpus, Outcome
 from extractor.checks.parts import sum_of_parts_checks
 from extractor.checks.percent import percent_checks
 from extractor.checks.ratios import ratio_checks
 from extractor.checks.reference import Reference, load_reference
 from extractor.checks.scale import scale_checks
 from extractor.checks.summary import format_summary
-from extractor.output import read_jsonl, write_jsonl
+from extractor.output import (
+    ARTICLES_FILE,
+    CHECKS_FILE,
+    OUTCOMES_FILE,
+    RUN_FILE,
+    BrokenOutput,
+    iter_jsonl,
+    write_jsonl,
+)
 
-__all__ = ["add_arguments", "format_summary", "load_corpus", "load_reference", "run", "run_checks"]
+__all__ = ["BrokenOutput", "add_arguments", "format_summary", "load_corpus", "load_reference", "run", "run_checks"]
 
-OUTCOMES_FILE = "outcomes.jsonl"
-ARTICLES_FILE = "articles.jsonl"
-CHECKS_FILE = "checks.jsonl"
 
 CheckFamily = Callable[[Corpus, Reference], list[dict[str, Any]]]
 CHECK_FAMILIES: tuple[CheckFamily, ...] = (
@@ -41,14 +47,71 @@ CHECK_FAMILIES: tuple[CheckFamily, ...] = (
 )
 
 
-def _rows(path: Path) -> list[dict[str, Any]]:
-    return read_jsonl(path) if path.exists() else []
+def _rows(path: Path, shape: Callable[[dict[str, Any]], str | None]) -> list[dict[str, Any]]:
+    """The records of one output file, each of the shape `extract run` writes; BrokenOutput (file and
+    line named) for the first that is not, so a check never runs on half a file."""
+    if not path.exists():
+        return []
+    rows = []
+    for n, record in iter_jsonl(path):
+        problem = shape(record)
+        if problem:
+            raise BrokenOutput(f"{path} line {n}: {problem}")
+        rows.append(record)
+    return rows
+
+
+def _outcome_shape(record: dict[str, Any]) -> str | None:
+    if not isinstance(record.get("id"), str):
+        return "an outcome without an 'id'"
+    metrics = record.get("metrics")
+    if metrics is None:
+        return None
+    if not isinstance(metrics, list) or not all(isinstance(m, dict) for m in metrics):
+        return "'metrics' is not a list of objects"
+    for m in metrics:
+        if not isinstance(m.get("metric"), str) or not _is_number(m.get("value")):
+            return "a metric without a 'metric' name or a numeric 'value'"
+    return None
+
+
+def _article_shape(record: dict[str, Any]) -> str | None:
+    if not isinstance(record.get("id"), str):
+        return "an article without an 'id'"
+    figures = record.get("figures")
+    if figures is not None and not (isinstance(figures, list) and all(
+            isinstance(f, dict) and isinstance(f.get("metric"), str) and _is_number(f.get("value"))
+            for f in figures)):
+        return "'figures' is not a list of figures with a 'metric' and a numeric 'value'"
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def load_corpus(out_dir: Path) -> Corpus:
-    outcomes = [Outcome.from_record(raw) for raw in _rows(out_dir / OUTCOMES_FILE)]
-    articles = {raw["id"]: raw for raw in _rows(out_dir / ARTICLES_FILE)}
-    return Corpus(outcomes, articles)
+    outcome_rows = _rows(out_dir / OUTCOMES_FILE, _outcome_shape)
+    article_rows = _rows(out_dir / ARTICLES_FILE, _article_shape)
+    _agree_with_manifest(out_dir, {OUTCOMES_FILE: len(outcome_rows), ARTICLES_FILE: len(article_rows)})
+    return Corpus([Outcome.from_record(raw) for raw in outcome_rows], {raw["id"]: raw for raw in article_rows})
+
+
+def _agree_with_manifest(out_dir: Path, lines: dict[str, int]) -> None:
+    """BrokenOutput when the files hold other counts than the run.json written with them: files of two
+    runs mixed (copied over, or left by an older version that renamed them one at a time)."""
+    manifest = out_dir / RUN_FILE
+    if not manifest.exists():
+        return  # an older output, or one written by hand: nothing to compare with
+    try:
+        counts = json.loads(manifest.read_text(encoding="utf-8"))["counts"]
+        expected = {OUTCOMES_FILE: int(counts["outcomes"]), ARTICLES_FILE: int(counts["articles"])}
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise BrokenOutput(f"{manifest}: not the run.json `extract run` writes ({e})") from None
+    for name, n in lines.items():
+        if n != expected[name]:
+            raise BrokenOutput(f"{out_dir / name} has {n} records, but {manifest} says the run wrote "
+                               f"{expected[name]}: the folder mixes files of two runs")
 
 
 def compute_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any]]:
@@ -83,10 +146,23 @@ def run_checks(out_dir: Path, reference: Reference | None = None) -> list[dict[s
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("out_dir", type=Path, help="directory `extract run` wrote (outcomes.jsonl, articles.jsonl)")
+    parser.add_argument("--fail-on", type=_verdict_list, default=(), metavar="VERDICTS",
+                        help="exit 1 when any check has one of these verdicts, comma-separated "
+                             f"({', '.join(VERDICTS)}), e.g. --fail-on inconsistent,implausible")
+
+
+def _verdict_list(value: str) -> tuple[str, ...]:
+    verdicts = tuple(v.strip() for v in value.split(",") if v.strip())
+    unknown = [v for v in verdicts if v not in VERDICTS]
+    if unknown or not verdicts:
+        raise argparse.ArgumentTypeError(f"unknown verdict {', '.join(unknown) or value!r}; "
+                                         f"choose from {', '.join(VERDICTS)}")
+    return verdicts
 
 
 def run(args: argparse.Namespace) -> int:
-    """`extract check OUT_DIR`: 0 when checked, 2 when OUT_DIR has no outcomes.jsonl."""
+    """`extract check OUT_DIR`: 0 when checked, 1 when a check has a --fail-on verdict, 2 when OUT_DIR
+    has no outcomes.jsonl or a broken one."""
     out_dir = Path(args.out_dir)
     if not (out_dir / OUTCOMES_FILE).exists():
         print(
@@ -94,7 +170,19 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    checks = run_checks(out_dir)
+    try:
+        checks = run_checks(out_dir)
+    except BrokenOutput as e:
+        print(f"extract check: {e}; rerun `extract run` to rewrite it", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"extract check: {e.filename or out_dir}: {e.strerror or e}", file=sys.stderr)
+        return 2
     print(format_summary(checks))
     print(f"\nWrote {len(checks)} checks to {out_dir / CHECKS_FILE}")
+    failing = Counter(c["verdict"] for c in checks if c["verdict"] in (getattr(args, "fail_on", None) or ()))
+    if failing:
+        print("extract check: " + ", ".join(f"{n} {v}" for v, n in sorted(failing.items())) + " (--fail-on)",
+              file=sys.stderr)
+        return 1
     return 0

@@ -103,8 +103,9 @@ class Corpus:
         return owner if owner and owner != article_id_ else None
 
     def store(self, article: HtmlArticle, raw: bytes, article_id_: str, fetched_at: str) -> None:
-        meta = {"url": article.url, "published": article.published, "source": article.source,
-                "title": article.title, "lang": article.lang, "author": article.author,
+        # A byline in words ("3 giờ trước") is kept as written: `extract run` reads it against fetched_at.
+        meta = {"url": article.url, "published": article.published or article.published_text,
+                "source": article.source, "title": article.title, "lang": article.lang, "author": article.author,
                 "fetched_at": fetched_at}
         write_atomic(self.out / f"{article_id_}.html", raw)
         write_atomic(self.out / f"{article_id_}.meta.json",

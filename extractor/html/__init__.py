@@ -34,6 +34,7 @@ the same name; import the submodule's names with `from extractor.html.main_text 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from extractor.html import metadata
@@ -41,6 +42,9 @@ from extractor.html.decoding import decode_html, soup_of, squash
 from extractor.html.main_text import main_text
 from extractor.html.metadata import date_from_url, guess_lang, parse_date
 from extractor.html.selectors import ArticleSelectors, article_selectors
+
+# An ISO timestamp with its zone ("2024-06-14T20:00:00Z", "...+07:00"): its day depends on the clock.
+_ZONED_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$")
 
 __all__ = ["ArticleSelectors", "HtmlArticle", "date_from_url", "decode_html", "guess_lang", "main_text",
            "parse_date", "parse_html", "soup_of", "squash"]
@@ -51,11 +55,20 @@ class HtmlArticle:
     title: str | None
     text: str
     published: str | None = None  # YYYY-MM-DD
+    published_text: str | None = None  # the page's words for its date (a timestamp, a byline)
     author: str | None = None
     source: str | None = None  # outlet / site name
     url: str | None = None  # canonical URL when the page gives one
     lang: str | None = None  # 'vi' | 'zh' | None
     encoding: str | None = None  # codec used to decode bytes (None when given str)
+
+    @property
+    def published_value(self) -> str | None:
+        """What the publication-day reader gets: the page's words when they say more than the day
+        (a UTC timestamp is the next day in Hanoi) or when no numeric day was found in them."""
+        if self.published_text and (self.published is None or _ZONED_STAMP.match(self.published_text)):
+            return self.published_text
+        return self.published
 
 
 def parse_html(raw: str | bytes, url: str | None = None, encoding_hint: str | None = None,
@@ -68,6 +81,7 @@ def parse_html(raw: str | bytes, url: str | None = None, encoding_hint: str | No
     title = metadata.title(soup, sel)
     meta = dict(published=metadata.published(soup, ld, url, sel), author=metadata.author(soup, ld, sel),
                 source=metadata.source(soup, ld, url, sel), url=metadata.canonical_url(soup, url))
+    meta["published_text"] = metadata.published_text(soup, ld, sel)
     declared_lang = metadata.declared_lang(soup)  # before main_text strips <meta>
     text = main_text(soup, title, sel)
     return HtmlArticle(title=title, text=text, lang=declared_lang or guess_lang(text), encoding=codec, **meta)

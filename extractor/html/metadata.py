@@ -20,7 +20,7 @@ from extractor.html.selectors import ArticleSelectors, class_words, html_words
 from extractor.language import detect_language
 
 __all__ = ["author", "canonical_url", "date_from_url", "declared_lang", "guess_lang", "json_ld", "parse_date",
-           "published", "source", "title"]
+           "published", "published_text", "source", "title"]
 
 
 def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
@@ -42,7 +42,7 @@ def json_ld(soup: BeautifulSoup) -> list[dict]:
     for script in soup.find_all("script", type=re.compile("ld\\+json", re.I)):
         try:
             data = json.loads(script.string or "")
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):  # RecursionError: arrays nested beyond any real page
             continue
         objects.extend(_flatten_ld(data))
     return objects
@@ -113,19 +113,37 @@ def date_from_url(url: str | None) -> str | None:
     return None
 
 
-def published(soup: BeautifulSoup, ld: list[dict], url: str | None, sel: ArticleSelectors | None) -> str | None:
-    """The publication date: selector, <meta>, JSON-LD, <time>, the URL, then a visible date."""
+def _date_candidates(soup: BeautifulSoup, ld: list[dict], sel: ArticleSelectors | None) -> list[str | None]:
+    """Where a page states its date, most trusted first: selector, <meta>, JSON-LD, <time>."""
     candidates: list[str | None] = []
     if sel and sel.date:
         candidates += [_element_date(el) for el in soup.select(sel.date)]
     candidates += [_meta(soup, *html_words().date_meta), _ld_value(ld, "datePublished"),
                    _ld_value(ld, "dateCreated")]
     candidates += [t.get("datetime") or t.get_text(" ") for t in soup.find_all("time")]
-    for value in candidates:
+    return candidates
+
+
+def published(soup: BeautifulSoup, ld: list[dict], url: str | None, sel: ArticleSelectors | None) -> str | None:
+    """The publication date: selector, <meta>, JSON-LD, <time>, the URL, then a visible date."""
+    for value in _date_candidates(soup, ld, sel):
         found = parse_date(value)
         if found:
             return found
     return date_from_url(url) or _visible_date(soup)
+
+
+def published_text(soup: BeautifulSoup, ld: list[dict], sel: ArticleSelectors | None) -> str | None:
+    """The page's own words for its date, for `extractor.published`: those `published` read its day
+    from (a timestamp keeps its time and zone), else the first short ones in the same places or in an
+    element classed like a date ("3 giờ trước", "Thứ Hai, 1 tháng 12, 2026")."""
+    date_class = class_words("date")
+    candidates = _date_candidates(soup, ld, sel) + [
+        el.get_text(" ") for el in soup.find_all(True, class_=True)
+        if any(date_class.search(c) for c in el.get("class", []))]
+    # A byline, not a paragraph that happens to be classed "date".
+    short = [text for text in (squash(value or "") for value in candidates) if 0 < len(text) <= 80]
+    return next((text for text in short if parse_date(text)), short[0] if short else None)
 
 
 def _element_date(el: Tag) -> str:
@@ -225,9 +243,12 @@ def canonical_url(soup: BeautifulSoup, url: str | None) -> str | None:
     link = soup.select_one("link[rel~=canonical], link[rel~=Canonical]")
     href = (link.get("href") if link else None) or _meta(soup, "og:url")
     if href:
-        href = urljoin(url or "", href.strip())
-        if urlsplit(href).scheme in ("http", "https"):
-            return href
+        try:
+            href = urljoin(url or "", href.strip())
+            if urlsplit(href).scheme in ("http", "https"):
+                return href
+        except ValueError:  # "http://[oops/x": not a URL; the page is still readable without it
+            pass
     return url
 
 

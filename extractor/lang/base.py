@@ -42,6 +42,8 @@ class LanguagePack(ABC):
     country_name: str
     national_name: str  # the words naming the whole country ("toàn quốc", "全国")
     spacy_code: str
+    time_zone: str  # IANA name: the outlets' clock, which a publication date is a day of
+    date_order: str  # how numeric dates are written: 'DMY', 'YMD' (dateparser's DATE_ORDER)
     script: ScriptEvidence
 
     # --- segmentation -------------------------------------------------------------------------

@@ -48,6 +48,8 @@ class Vietnamese(LanguagePack):
     country_name = "Việt Nam"
     national_name = "toàn quốc"
     spacy_code = "vi"
+    time_zone = "Asia/Ho_Chi_Minh"
+    date_order = "DMY"
     script = ScriptEvidence(_LETTERS, {"article": 10, "short": 3}, min_share=0.03)
 
     def sentences(self, chunk: str) -> list[str]:

@@ -63,6 +63,8 @@ class Chinese(LanguagePack):
     country_name = "China"
     national_name = "全国"
     spacy_code = "zh"
+    time_zone = "Asia/Shanghai"
+    date_order = "YMD"
     script = ScriptEvidence(_HAN, {"article": 20, "short": 5}, logographic=True)
 
     def sentences(self, chunk: str) -> list[str]:
