@@ -140,9 +140,9 @@ def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date 
             last_period = mention
         if "m" in mention.groups:
             last_month = int(mention.groups["m"])
-        if mention.is_day_level:
-            last_day = mention
-        if mention.kind == "since" and mention.period_start:
+        if mention.is_day_level or (mention.is_period and mention.names_day and mention.period_start):
+            last_day = mention  # "昨天…当天", "周六…当天": the day just named
+        if mention.kind in ("since", "since_year") and mention.period_start:
             last_since = mention
 
 
@@ -192,7 +192,7 @@ def _resolve_first_days(mentions: list[DateMention]) -> None:
 def _sentence_year(mention: DateMention, sentence_years: list[DateMention]) -> int | None:
     """A year named anywhere in the mention's own sentence (a campaign's name too), the nearest before
     it first; never a comparison's year ("so với năm 2022")."""
-    years = [m for m in sentence_years if m is not mention]
+    years = [m for m in sentence_years if m is not mention and m.kind not in ("since_year", "since")]
     before = [m for m in years if m.start < mention.start]
     chosen = before[-1] if before else (years[0] if years else None)
     return int(chosen.groups["y"]) if chosen is not None else None
@@ -213,8 +213,8 @@ def _frame_years(mentions: list[DateMention], tdoc: TextDoc) -> dict[int, int]:
         year = (block_frame[1] if block_frame else None) or frame
         if year is not None:
             frames[id(mention)] = year
-        if "y" not in mention.groups or mention.role == "base":
-            continue
+        if "y" not in mention.groups or mention.role == "base" or mention.kind in ("since", "since_year"):
+            continue  # a comparison's year or a since-when's start frames nothing
         sentence = tdoc.sentences[mention.sentence]
         year = int(mention.groups["y"])
         if tdoc.blocks[mention.block].heading:
@@ -411,7 +411,7 @@ def _resolve_relative(mention: DateMention, data: dict, last_day: DateMention | 
         near = last_day is not None and mention.block - 1 <= last_day.block <= mention.block
         source = last_day if near else None
         if source is not None:
-            mention.period_start = mention.period_end = source.period_start if source.kind == "day" else None
+            mention.period_start = mention.period_end = source.period_start if source.kind != "range" else None
             if mention.period_start:
                 return
         day = published

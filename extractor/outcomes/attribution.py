@@ -94,8 +94,8 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
         ctx.listed = drives
     elif dates:
         ctx.listed = []
-    if dates:
-        ctx.block_period = dates[-1]
+    if dates:  # the event a sentence opened frames its paragraph, not a label's year after it
+        ctx.block_period = frame.period if frame is not None and frame.period in dates else dates[-1]
         carrying = [d for d in dates if d.carries]
         if carrying:
             ctx.carry_period = carrying[-1]
