@@ -267,7 +267,10 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
     if outcome.place is not None and outcome.place.province is None and outcome.place.level != "national":
         fallback = ctx.block_place if ctx.block_place is not outcome.place else None
         earlier = [p for p in places if p.end <= outcome.place.start and p.level in ADMIN_LEVELS and p.province]
-        for source in (earlier[-1] if earlier else None, fallback, ctx.carry_place):
+        # a collector's city still locates the venue ("开封市中心血站在清明上河园…")
+        located_by = [p for p in collectors or [] if p.end <= outcome.place.start and p.province]
+        for source in (earlier[-1] if earlier else None, located_by[-1] if located_by else None, fallback,
+                       ctx.carry_place):
             if source is not None and source.province:
                 outcome.place = _with_province(outcome.place, source)
                 break

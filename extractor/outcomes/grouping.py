@@ -17,6 +17,7 @@ from extractor.dates import DateMention
 from extractor.figures import Figure, status_before
 from extractor.outcomes.attribution import (
     COLLECTOR,
+    PARTNER,
     Context,
     attribution_places,
     base_period,
@@ -46,6 +47,8 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
     by_sentence_base = _by_sentence([d for d in dates if d.role == "base"])
     by_sentence_place = _by_sentence([p for p in places if id(p) not in not_venues])
     by_sentence_collector = _by_sentence([p for p in places if not_venues.get(id(p)) == COLLECTOR])
+    # a quotation's speaker may be the blood station itself ("…”临沂市中心血站负责人说")
+    by_sentence_speaker = _by_sentence([p for p in places if not_venues.get(id(p)) != PARTNER])
     ctx = Context()
     outcomes: list[Outcome] = []
     for sentence in tdoc.sentences:
@@ -57,7 +60,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
         produced = _figure_outcomes(tdoc, sentence, by_sentence_fig.get(sentence.index, []), rules, s_bases)
         produced += _drive_outcomes(tdoc, sentence, s_dates, produced, rules)
         produced = [o for o in produced if not (o.is_drive_report and _undated_without_place(o, s_dates, s_places))]
-        quoted = [] if s_places or not produced else attribution_places(tdoc, sentence, by_sentence_place)
+        quoted = [] if s_places or not produced else attribution_places(tdoc, sentence, by_sentence_speaker)
         for outcome in produced:
             outcome.sentence_figures = by_sentence_fig.get(sentence.index, [])
             outcome.period = choose_period(outcome, s_dates, ctx)
