@@ -100,7 +100,32 @@ def find_places(tdoc: TextDoc) -> list[PlaceMention]:
     for m in resolved:
         sentence = tdoc.sentence_at(m.start)
         m.sentence = sentence.index if sentence else -1
+    _local_subareas(resolved)
     return resolved
+
+
+def _local_subareas(mentions: list[PlaceMention]) -> None:
+    """"许昌市血液中心联合东城区管委会…": a district the gazetteer knows only in another province (Beijing's
+    东城区), named in a sentence about a city of the article's own province, is that city's sub-area, and
+    so are the sites named after it ("东城区管委会")."""
+    votes: dict[str | None, int] = defaultdict(int)
+    for m in mentions:
+        if m.province and m.level in ("province", "city"):
+            votes[m.province] += 1
+    moved: dict[str, tuple[str | None, str | None]] = {}  # district's words → (old province, new one)
+    for i, m in enumerate(mentions):
+        if m.level not in ("district", "ward") or len({u.province for u in m.candidates}) != 1:
+            continue
+        city = next((c for c in reversed(mentions[:i]) if c.sentence == m.sentence and c.province
+                     and c.level in ("city", "site") and m.text not in c.text), None)
+        if city is not None and city.province != m.province and votes[city.province] + 1 > votes[m.province]:
+            moved[m.text] = (m.province, city.province)
+            m.province, m.city = city.province, city.city
+    for m in mentions:
+        if m.level == "site":
+            for words, (old, new) in moved.items():
+                if words in m.text and m.province == old:
+                    m.province = new
 
 
 def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
