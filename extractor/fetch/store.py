@@ -30,6 +30,7 @@ def normalize_url(url: str) -> str:
     """Lower-case scheme/host, no fragment, no tracking parameters, no default port."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address keeps its brackets
     port = parts.port
     if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
         host = f"{host}:{port}"
@@ -83,8 +84,13 @@ class Corpus:
         state_path = path / STATE_FILE
         if state_path.exists():
             state = json.loads(state_path.read_text(encoding="utf-8"))
-            corpus.urls = dict(state.get("urls") or {})
-            corpus.fingerprints = dict(state.get("fingerprints") or {})
+            urls, fingerprints = (state.get("urls"), state.get("fingerprints")) if isinstance(state, dict) else (0, 0)
+            if not (isinstance(urls, dict | None) and isinstance(fingerprints, dict | None)) or not all(
+                    isinstance(record, dict) for record in (urls or {}).values()):
+                raise ValueError(f"{STATE_FILE} is not a fetch state (an object with 'urls' and 'fingerprints'); "
+                                 f"move it away to start afresh")
+            corpus.urls = dict(urls or {})
+            corpus.fingerprints = dict(fingerprints or {})
         return corpus
 
     def record(self, url: str) -> dict[str, Any] | None:
