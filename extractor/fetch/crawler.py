@@ -143,7 +143,7 @@ class Crawler:
             try:
                 found, children = parse_sitemap(response.body, response.url)
             except SourceError as error:
-                self.outcomes.append(Outcome(sitemap, "failed", f"sitemap: {error}"))
+                self.outcomes.append(Outcome(sitemap, "skipped" if error.skipped else "failed", f"sitemap: {error}"))
                 continue
             links += found
             queue += children
@@ -165,7 +165,7 @@ class Crawler:
         try:
             return parse_feed(response.body, response.url)
         except SourceError as error:
-            self.outcomes.append(Outcome(url, "failed", f"feed: {error}"))
+            self.outcomes.append(Outcome(url, "skipped" if error.skipped else "failed", f"feed: {error}"))
             return []
 
     def _from_listing(self, url: str) -> list[Link]:

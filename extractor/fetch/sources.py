@@ -26,7 +26,12 @@ FEED_MAX_BYTES = 5_000_000
 
 
 class SourceError(Exception):
-    """A sitemap or feed that cannot be read (too large once decompressed, corrupt gzip)."""
+    """A sitemap or feed that cannot be read: too large once decompressed (`skipped`, a limit's rule)
+    or corrupt gzip (a failure)."""
+
+    def __init__(self, reason: str, *, skipped: bool = False) -> None:
+        super().__init__(reason)
+        self.skipped = skipped
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ def _gunzipped(body: bytes, cap: int) -> bytes:
     try:
         return gunzip_capped(body, cap)
     except TooLarge as error:
-        raise SourceError(f"too large ({error})") from error
+        raise SourceError(f"too large ({error})", skipped=True) from error
     except DecodeError as error:
         raise SourceError(str(error)) from error
 

@@ -11,6 +11,7 @@ the deadline passes the socket is shut down and the blocked read ends.
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 from typing import Any
 
@@ -32,14 +33,17 @@ class Watchdog:
         self._lock = threading.Lock()
         self._socket: socket.socket | None = None
         self._timer: threading.Timer | None = None
+        self._generation = 0  # a timer of an earlier request that fires late must not count
         self.fired = False
 
     def start(self, seconds: float) -> None:
         self.stop()
-        self.fired = False
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
+        with self._lock:
+            self._generation += 1
+            self.fired = False
+            self._timer = threading.Timer(seconds, self._fire, args=(self._generation,))
+            self._timer.daemon = True
+            self._timer.start()
 
     def stop(self) -> None:
         with self._lock:
@@ -54,10 +58,11 @@ class Watchdog:
             if self.fired:
                 _shut(sock)
 
-    def _fire(self) -> None:
+    def _fire(self, generation: int) -> None:
         with self._lock:
-            self.fired = True
-            _shut(self._socket)
+            if generation == self._generation and self._timer is not None:
+                self.fired = True
+                _shut(self._socket)
 
 
 def _shut(sock: socket.socket | None) -> None:
@@ -89,6 +94,7 @@ class _GuardedConnection:
             except OSError as error:
                 last = error
                 continue
+            sys.audit("http.client.connect", self, conn.host, conn.port)  # as urllib3's own _new_conn does
             self.watchdog.watch(sock)
             return sock
         raise NewConnectionError(conn, f"failed to establish a new connection: {last}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _SAFE_ASCII = _UNRESERVED | frozenset("!$&'()*+,;=:@/?%")
@@ -18,7 +18,7 @@ def url_problem(url: str) -> str | None:
     if not isinstance(url, str) or not url:
         return "bad URL (empty)"
     if _CONTROL.search(url):
-        return "bad URL (space or control character)"
+        return "bad URL (control character)"  # a space in a path is fine: it is sent percent-encoded
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -29,6 +29,8 @@ def url_problem(url: str) -> str | None:
         return f"not http/https ({scheme or 'no scheme'})"
     if not parts.hostname:
         return "bad URL (no host)"
+    if " " in parts.netloc:
+        return "bad URL (space in host)"
     if port == 0:
         return "bad URL (port 0)"
     return None
