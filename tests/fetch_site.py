@@ -10,6 +10,7 @@ fixtures in every test module.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import socket
 import threading
@@ -35,6 +36,33 @@ CONTENT_TYPES = {
 }
 # GBK pages: the e-paper says its charset in the HTTP header, the health commission only in <meta>.
 GBK_TYPES = {"/epaper/": "text/html; charset=GBK", "/wsjkw/": "text/html"}
+
+
+# ---------------------------------------------------------------- no traffic off the machine
+
+
+@pytest.fixture(autouse=True)
+def connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every address any socket connects to, in every test. A non-loopback one is blocked before it
+    leaves the machine (and recorded, so a test asserting it never happened fails)."""
+    seen: list[str] = []
+    real_connect = socket.socket.connect
+
+    def connect(sock: socket.socket, address: object) -> None:
+        if sock.family == socket.AF_UNIX:  # a local socket file, not the network
+            return real_connect(sock, address)
+        host = str(address[0]) if isinstance(address, tuple) else str(address)
+        seen.append(host)
+        try:
+            local = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            local = False
+        if not local:
+            raise ConnectionRefusedError(f"test safety net: blocked a connection to {host}")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return seen
 
 
 # ---------------------------------------------------------------- the test server

@@ -2,8 +2,9 @@
 
 Each test is one way a server (or a sitemap, a feed, a Location header, a state file) has tried to
 crash the crawl, steer it to internal addresses, slip past robots.txt, or hold it without bound.
-Nothing here leaves the machine: the `connections` fixture records every socket connect and blocks
-any that is not loopback, so a test that would have connected to 169.254.169.254 fails instead.
+Nothing here leaves the machine: the `connections` fixture (tests/fetch_site.py, on for every test)
+records every socket connect and blocks any that is not loopback, so a test that would have
+connected to 169.254.169.254 fails instead.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from extractor.fetch.addresses import AddressGuard, AddressRefused, AllowList, n
 from extractor.fetch.decoding import CappedDecoder, DecodeError, TooLarge, gunzip_capped
 from extractor.fetch.http import Policy, PoliteClient
 from extractor.fetch.robots import parse_robots
-from extractor.fetch.sources import parse_sitemap
+from extractor.fetch.sources import parse_listing, parse_sitemap
 from extractor.fetch.transport import GuardedAdapter, Watchdog
 from extractor.fetch.urls import normalised_path, url_problem
 
@@ -40,28 +41,6 @@ ROBOTS = {"Content-Type": "text/plain"}
 
 
 # ---------------------------------------------------------------- guards for the tests themselves
-
-
-@pytest.fixture
-def connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every address any socket connects to. A non-loopback one is blocked before it leaves the machine
-    (and recorded, so the assertion that it never happened fails)."""
-    seen: list[str] = []
-    real_connect = socket.socket.connect
-
-    def connect(sock: socket.socket, address: object) -> None:
-        host = str(address[0]) if isinstance(address, tuple) else str(address)
-        seen.append(host)
-        try:
-            local = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            local = False
-        if not local:
-            raise ConnectionRefusedError(f"test safety net: blocked a connection to {host}")
-        real_connect(sock, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    return seen
 
 
 class FakeDNS:
@@ -196,6 +175,22 @@ def test_a_host_is_resolved_once_and_connected_to_at_the_checked_address(site: S
 ])
 def test_address_kinds(address: str, kind: str | None) -> None:
     assert non_public_kind(ipaddress.ip_address(address)) == kind
+
+
+def test_guard_reads_zones_and_brackets_and_asks_the_resolver_once() -> None:
+    dns = FakeDNS({"cdn.example": ["2606:4700::1111", "93.184.216.34"]})
+    guard = AddressGuard(AllowList(), dns)
+    for host in ("fe80::1%eth0", "[fe80::1]", "[::ffff:10.0.0.1]"):
+        with pytest.raises(AddressRefused):
+            guard.addresses(host, 80)
+    assert guard.addresses("CDN.example.", 443) == guard.addresses("cdn.example", 443) == dns.answers["cdn.example"]
+    assert dns.asked == ["cdn.example"]
+
+
+def test_retry_after_values_that_are_not_numbers() -> None:
+    from extractor.fetch.http import _retry_after
+
+    assert _retry_after("nan") is None and _retry_after("-5") == 0.0 and _retry_after("inf") == float("inf")
 
 
 def test_allow_host_values() -> None:
@@ -523,6 +518,16 @@ def test_bad_urls_in_feeds_and_sitemaps_are_skipped_and_discovery_goes_on(
     assert "bad URL (Invalid IPv6 URL) in feed" in out and "bad URL (Port out of range 0-65535) in sitemap" in out
     assert "not http/https (javascript) in sitemap" in out
     assert "fetched 2" in out and len(stored(tmp_path)) == 2
+
+
+def test_bad_links_on_a_listing_page_are_passed_over() -> None:
+    body = (b"<html><body><main>"
+            b"<a href='http://[::1/broken'>Ngay hoi hien mau tinh nguyen lan thu nhat</a>"
+            b"<a href='http://h:99999/2024/a.html'>Ngay hoi hien mau tinh nguyen lan thu hai</a>"
+            b"<a href='/2024/06/14/hien-mau.html'>Ngay hoi hien mau tinh nguyen lan thu ba</a>"
+            b"<a href='http:///2024/b.html' rel='next'>trang sau</a></main></body></html>")
+    links, next_page = parse_listing(body, "http://h/tin-tuc.html", None)
+    assert [link.url for link in links] == ["http://h/2024/06/14/hien-mau.html"] and next_page is None
 
 
 @pytest.mark.parametrize("state", ["[]", '"urls"', '{"urls": [], "fingerprints": {}}', '{"urls": {"u": 1}}', "{"])

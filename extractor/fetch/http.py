@@ -172,7 +172,7 @@ class PoliteClient:
             return Robots.unreachable_because(error.reason)
         if 400 <= response.status < 500:
             return Robots.allow_all()
-        if response.status != 200:
+        if not 200 <= response.status < 300:
             return Robots.unreachable_because(f"HTTP {response.status}")
         return parse_robots(response.body.decode("utf-8", errors="replace"))
 

@@ -18,7 +18,7 @@ from lxml import etree
 
 from extractor.fetch.adapters import Adapter
 from extractor.fetch.decoding import GZIP_MAGIC, DecodeError, TooLarge, gunzip_capped
-from extractor.fetch.urls import join
+from extractor.fetch.urls import join, url_problem
 from extractor.html import parse_date
 
 SITEMAP_MAX_BYTES = 50_000_000  # the sitemap protocol's limit, uncompressed
@@ -190,11 +190,10 @@ def _absolute(base: str, href: object) -> str | None:
         return None
     if href.strip().lower().startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
-    try:
-        url = urldefrag(join(base, href.strip()))[0]
-        return url if urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname else None
-    except ValueError:  # a malformed link on a listing page is no article link
+    url = join(base, href.strip())
+    if url_problem(url):  # a malformed link on a listing page is no article link
         return None
+    return urldefrag(url)[0]
 
 
 def _unique(urls: object) -> list[str]:
