@@ -15,7 +15,7 @@ from extractor.fetch.http import FetchError, PoliteClient, Response
 from extractor.fetch.sources import SITEMAP_MAX_BYTES, Link, SourceError, parse_feed, parse_listing, parse_sitemap
 from extractor.fetch.store import Corpus, article_id, normalize_url
 from extractor.fetch.topic import matches_topic
-from extractor.fetch.urls import url_problem
+from extractor.fetch.urls import refused_by_rule, url_problem
 from extractor.html import HtmlArticle, parse_html
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -134,8 +134,9 @@ class Crawler:
             if sitemap in seen:
                 continue
             seen.add(sitemap)
-            if url_problem(sitemap):
-                self.outcomes.append(Outcome(sitemap, "skipped", f"{url_problem(sitemap)} in sitemap index"))
+            problem = url_problem(sitemap)
+            if problem:
+                self.outcomes.append(Outcome(sitemap, "skipped", f"{problem} in sitemap index"))
                 continue
             response = self._index_page(sitemap, SITEMAP_MAX_BYTES)
             if response is None:
@@ -191,7 +192,7 @@ class Crawler:
         url = link.url
         problem = url_problem(url)
         if problem:
-            return Outcome(url, "skipped" if problem.startswith("not http/https") else "failed", problem)
+            return Outcome(url, "skipped" if refused_by_rule(problem) else "failed", problem)
         if self.options.since and link.date and link.date < self.options.since:
             source = link.via.split()[0]
             return Outcome(url, "skipped", f"published {link.date} (per {source}), before --since")

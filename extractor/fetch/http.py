@@ -22,7 +22,7 @@ from extractor.fetch.addresses import AddressGuard, AddressRefused, Unresolvable
 from extractor.fetch.decoding import CHUNK, CappedDecoder, DecodeError, TooLarge
 from extractor.fetch.robots import ROBOTS_PATH, Robots, parse_robots
 from extractor.fetch.transport import GuardedAdapter, Watchdog, send_once
-from extractor.fetch.urls import join, url_problem
+from extractor.fetch.urls import join, refused_by_rule, url_problem
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -147,7 +147,7 @@ class PoliteClient:
         """A well-formed http(s) URL whose host is, and resolves only to, addresses we may connect to."""
         problem = url_problem(url)
         if problem:
-            raise FetchError(problem, skipped=problem.startswith("not http/https"))
+            raise FetchError(problem, skipped=refused_by_rule(problem))
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         try:

@@ -57,6 +57,15 @@ def text_fingerprint(text: str) -> str:
     return hashlib.sha1(re.sub(r"\s+", " ", body).strip().lower().encode("utf-8")).hexdigest()
 
 
+def _is_state(state: object) -> bool:
+    """{"urls": {url: {record}}, "fingerprints": {hash: id}}, either part possibly missing."""
+    if not isinstance(state, dict):
+        return False
+    urls, fingerprints = state.get("urls"), state.get("fingerprints")
+    return isinstance(urls, dict | None) and isinstance(fingerprints, dict | None) and all(
+        isinstance(record, dict) for record in (urls or {}).values())
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same directory and os.replace: no half-written files."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -84,13 +93,11 @@ class Corpus:
         state_path = path / STATE_FILE
         if state_path.exists():
             state = json.loads(state_path.read_text(encoding="utf-8"))
-            urls, fingerprints = (state.get("urls"), state.get("fingerprints")) if isinstance(state, dict) else (0, 0)
-            if not (isinstance(urls, dict | None) and isinstance(fingerprints, dict | None)) or not all(
-                    isinstance(record, dict) for record in (urls or {}).values()):
+            if not _is_state(state):
                 raise ValueError(f"{STATE_FILE} is not a fetch state (an object with 'urls' and 'fingerprints'); "
                                  f"move it away to start afresh")
-            corpus.urls = dict(urls or {})
-            corpus.fingerprints = dict(fingerprints or {})
+            corpus.urls = dict(state.get("urls") or {})
+            corpus.fingerprints = dict(state.get("fingerprints") or {})
         return corpus
 
     def record(self, url: str) -> dict[str, Any] | None:

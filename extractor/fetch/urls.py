@@ -36,6 +36,11 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def refused_by_rule(problem: str) -> bool:
+    """A scheme we do not fetch is a rule (the URL is skipped); a malformed URL is a failure."""
+    return problem.startswith("not http/https")
+
+
 def join(base: str, href: str) -> str:
     """urljoin that never raises: a reference it cannot join is returned as it is, for url_problem to name."""
     if href.startswith(("http://", "https://")):
