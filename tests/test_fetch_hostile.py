@@ -264,7 +264,9 @@ def test_crawl_delay_is_capped_and_said_so(
     site.routes["/robots.txt"] = lambda h: (200, ROBOTS, b"User-agent: *\nCrawl-delay: 100000\n")
     assert run_fetch([site.url(ARTICLE), site.url(SECOND), "--out", str(tmp_path)], fake) == 0
     assert fake.sleeps and max(fake.sleeps) <= 60
-    assert "note: " in (out := capsys.readouterr().out) and "Crawl-delay 100000s; waiting 60s (the cap)" in out
+    said = capsys.readouterr()
+    assert "note: " in said.out and "Crawl-delay 100000s; waiting 60s (the cap)" in said.out  # in the summary
+    assert "extract fetch: note: " in said.err and "(the cap)" in said.err  # and at once, as the wait begins
     site.routes["/robots.txt"] = lambda h: (200, ROBOTS, b"User-agent: *\nCrawl-delay: inf\n")
     fake.sleeps.clear()
     assert run_fetch([site.url(ARTICLE), site.url(SECOND), "--out", str(tmp_path / "b"), "--delay", "0.5"],

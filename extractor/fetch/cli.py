@@ -46,14 +46,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="keep only articles about blood donation (patterns/<lang>/topic.yaml)")
     polite = parser.add_argument_group("politeness and limits")
     polite.add_argument("--delay", type=float, default=1.0, metavar="SECONDS",
-                        help="pause between requests to one host (default 1; a longer Crawl-delay wins)")
+                        help="pause between requests to one host (default 1; a longer Crawl-delay wins, up to 60)")
     polite.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
                         help="deadline of one request, from connecting to the end of its body (default 20)")
     polite.add_argument("--retries", type=int, default=3, metavar="N",
                         help="retries on 429/5xx and network errors, with backoff, honouring Retry-After "
                              "(default 3)")
     polite.add_argument("--max-bytes", type=int, default=5_000_000, metavar="N",
-                        help="skip responses larger than this (default 5000000)")
+                        help="skip pages larger than this, downloaded or once decompressed (default 5000000; "
+                             "sitemaps may have 50000000)")
     polite.add_argument("--max-redirects", type=int, default=5, metavar="N", help="default 5")
     polite.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                         help="also connect to this host name, address or network (e.g. 127.0.0.1, "
@@ -119,7 +120,8 @@ def run(args: argparse.Namespace, *, clock: Clock | None = None, session: reques
     policy = Policy(user_agent=user_agent(args.contact), delay=args.delay, timeout=args.timeout,
                     retries=args.retries, max_redirects=args.max_redirects, max_bytes=args.max_bytes)
     guard = AddressGuard(AllowList.parse(args.allow_host), resolver or resolve_host)
-    client = PoliteClient(policy, clock=clock or RealClock(), session=session or requests.Session(), guard=guard)
+    client = PoliteClient(policy, clock=clock or RealClock(), session=session or requests.Session(), guard=guard,
+                          announce=lambda note: print(f"extract fetch: note: {note}", file=sys.stderr))
     options = Options(since=args.since, match=args.match, max_pages=args.max_pages, outlet=args.outlet,
                       refresh=args.refresh, limit=args.limit,
                       progress=not args.no_progress and sys.stderr.isatty())

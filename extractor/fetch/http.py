@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Protocol
@@ -99,6 +100,7 @@ class PoliteClient:
     guard: AddressGuard = field(default_factory=AddressGuard)
     log: list[tuple[float, str]] = field(default_factory=list)  # (clock time, URL) of every request sent
     notes: list[str] = field(default_factory=list)  # things the user should know (a Crawl-delay capped)
+    announce: Callable[[str], None] | None = None  # told each note as it happens (a long wait is explained)
     _robots: dict[str, Robots] = field(default_factory=dict)
     _last_request: dict[str, float] = field(default_factory=dict)
     _watchdog: Watchdog = field(default_factory=Watchdog)
@@ -292,6 +294,8 @@ class PoliteClient:
                 f"(the cap)")
         if note not in self.notes:
             self.notes.append(note)
+            if self.announce:
+                self.announce(note)
         return self.policy.max_crawl_delay
 
 
