@@ -27,7 +27,7 @@ import pytest
 import requests
 from fetch_site import HTML, PAGES, FakeClock, RawReply, Site, run_fetch, stored
 
-from extractor.fetch.addresses import AddressGuard, AddressRefused, AllowList, non_public_kind
+from extractor.fetch.addresses import AddressGuard, AddressRefused, AllowList, UnresolvableHost, non_public_kind
 from extractor.fetch.decoding import CappedDecoder, DecodeError, TooLarge, gunzip_capped
 from extractor.fetch.http import Policy, PoliteClient
 from extractor.fetch.robots import parse_robots
@@ -185,6 +185,21 @@ def test_guard_reads_zones_and_brackets_and_asks_the_resolver_once() -> None:
             guard.addresses(host, 80)
     assert guard.addresses("CDN.example.", 443) == guard.addresses("cdn.example", 443) == dns.answers["cdn.example"]
     assert dns.asked == ["cdn.example"]
+
+
+def test_a_stalling_name_server_is_given_up_at_the_timeout() -> None:
+    release = threading.Event()
+
+    def stalling(host: str, port: int) -> list[str]:
+        release.wait(30)  # a name server that never answers (until the test lets it go)
+        return ["93.184.216.34"]
+
+    guard = AddressGuard(AllowList(), stalling, timeout=0.05)
+    try:
+        with pytest.raises(UnresolvableHost, match=r"cannot resolve host 'slow.example' \(no answer within 0.05s\)"):
+            guard.addresses("slow.example", 80)
+    finally:
+        release.set()
 
 
 def test_retry_after_values_that_are_not_numbers() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -110,6 +111,7 @@ class AddressGuard:
 
     allow: AllowList = field(default_factory=AllowList)
     resolver: Resolver = resolve_host
+    timeout: float | None = None  # seconds one lookup may take (a hostile name server can stall it)
     _checked: dict[tuple[str, int], list[str]] = field(default_factory=dict)
 
     def addresses(self, host: str, port: int) -> list[str]:
@@ -125,7 +127,7 @@ class AddressGuard:
             addresses = [str(literal)]
         else:
             try:
-                addresses = self.resolver(host, port)
+                addresses = _bounded(self.resolver, host, port, self.timeout)
             except (OSError, UnicodeError) as error:
                 raise UnresolvableHost(f"cannot resolve host {host!r} ({error})") from error
             if not addresses:
@@ -140,6 +142,29 @@ class AddressGuard:
                 article = "an" if kind[0] in "aeiou" else "a"
                 raise AddressRefused(f"refused: {where} is {article} {kind} address (see --allow-host)")
         return addresses
+
+
+def _bounded(resolver: Resolver, host: str, port: int, timeout: float | None) -> list[str]:
+    """resolver(host, port), given up after `timeout` seconds: the system resolver cannot be interrupted,
+    so it runs in a daemon thread that is left to finish on its own."""
+    if timeout is None:
+        return resolver(host, port)
+    outcome: list[list[str] | BaseException] = []
+
+    def lookup() -> None:
+        try:
+            outcome.append(resolver(host, port))
+        except BaseException as error:  # handed to the caller's thread
+            outcome.append(error)
+
+    worker = threading.Thread(target=lookup, name=f"resolve {host}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise TimeoutError(f"no answer within {timeout:g}s")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def _ip_literal(host: str) -> IPAddress | None:

@@ -119,7 +119,7 @@ def run(args: argparse.Namespace, *, clock: Clock | None = None, session: reques
         return _usage_error(problem)
     policy = Policy(user_agent=user_agent(args.contact), delay=args.delay, timeout=args.timeout,
                     retries=args.retries, max_redirects=args.max_redirects, max_bytes=args.max_bytes)
-    guard = AddressGuard(AllowList.parse(args.allow_host), resolver or resolve_host)
+    guard = AddressGuard(AllowList.parse(args.allow_host), resolver or resolve_host, timeout=args.timeout)
     client = PoliteClient(policy, clock=clock or RealClock(), session=session or requests.Session(), guard=guard,
                           announce=lambda note: print(f"extract fetch: note: {note}", file=sys.stderr))
     options = Options(since=args.since, match=args.match, max_pages=args.max_pages, outlet=args.outlet,
