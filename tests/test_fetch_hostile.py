@@ -252,6 +252,10 @@ def test_robots_is_matched_on_the_path_the_server_resolves(
     ("User-agent: *\nDisallow: /private/\nAllow: /private/public-note.html\n", "/private/public-note.html", True),
     ("User-agent: *\nDisallow: /private\n", "/article/../private/x.html", False),
     ("User-agent: *\nDisallow: /private\n", "/Private/x.html", True),  # paths are case-sensitive
+    ("User-agent: *\nDisallow: /private\n", "/%2Fprivate/x.html", False),  # a server that decodes %2F
+    ("User-agent: *\nDisallow: /private\n", "/\\private/x.html", False),  # one that reads \\ as /
+    ("User-agent: *\nDisallow: /private\n", "/privately-owned.html", False),  # a prefix, as RFC 9309 says
+    ("User-agent: *\nDisallow: /private/\n", "/privately-owned.html", True),
     ("User-agent: *\nDisallow: /\n", "/robots.txt", True),  # robots.txt itself is always allowed
 ])
 def test_robots_rules(robots_txt: str, path: str, allowed: bool) -> None:

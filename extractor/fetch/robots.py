@@ -2,7 +2,8 @@
 common typos (useragent, dissallow), fractional Crawl-delay, Sitemap lines.
 
 Paths are matched as the server will resolve them (dot segments removed, `//` collapsed,
-percent-encoding normalised), and also as written: a URL is allowed only when both are.
+percent-encoding normalised), as a lenient server would (%2F and backslash as `/`), and as written:
+a URL is allowed only when all three are.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ class Robots:
         normalised = normalised_path(url)
         if normalised == ROBOTS_PATH or self.rules is None:
             return True
-        return all(self.rules.can_fetch(path, agent) for path in {normalised, _raw_path(url)})
+        candidates = {normalised, normalised_path(url, as_lenient_server=True), _raw_path(url)}
+        return all(self.rules.can_fetch(path, agent) for path in candidates)  # disallowed in any reading: refused
 
     def crawl_delay(self, agent: str) -> float | None:
         """The Crawl-delay of the agent's group; a non-finite or negative one is no delay."""

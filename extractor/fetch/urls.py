@@ -73,10 +73,14 @@ def remove_dot_segments(path: str) -> str:
     return joined if joined.startswith("/") else "/" + joined
 
 
-def normalised_path(url: str) -> str:
+def normalised_path(url: str, *, as_lenient_server: bool = False) -> str:
     """Path and query as the server resolves them: '/./private/a', '/x/../private/a' and '//private/a'
-    all become '/private/a'."""
+    all become '/private/a'. `as_lenient_server`: also as a server that decodes %2F and reads a
+    backslash as a slash ('/%2Fprivate/a', '/\\private/a')."""
     parts = urlsplit(url)
-    path = _percent_normalised(parts.path or "/")
+    path = parts.path or "/"
+    if as_lenient_server:
+        path = re.sub(r"%2[Ff]|%5[Cc]|\\", "/", path)
+    path = _percent_normalised(path)
     path = remove_dot_segments(re.sub(r"/{2,}", "/", path))
     return path + (f"?{_percent_normalised(parts.query)}" if parts.query else "")
