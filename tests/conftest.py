@@ -21,3 +21,5 @@ def pytest_configure(config: object) -> None:
 def pytest_sessionfinish(session: object, exitstatus: int) -> None:
     """Nothing the tests wrote outlives the run."""
     shutil.rmtree(_TMP_HOME, ignore_errors=True)
+
+pytest_plugins = ["fetch_site"]  # the local test web server's fixtures (site, fake) for every fetch test

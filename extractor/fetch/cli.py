@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from datetime import date
@@ -11,6 +12,7 @@ import requests
 
 from extractor import __version__
 from extractor.fetch.adapters import ADAPTERS
+from extractor.fetch.addresses import AddressGuard, AllowList, Resolver, resolve_host
 from extractor.fetch.crawler import Crawler, Options, Seeds, summarize
 from extractor.fetch.http import Clock, Policy, PoliteClient, RealClock
 from extractor.fetch.sources import read_url_file
@@ -44,15 +46,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="keep only articles about blood donation (patterns/<lang>/topic.yaml)")
     polite = parser.add_argument_group("politeness and limits")
     polite.add_argument("--delay", type=float, default=1.0, metavar="SECONDS",
-                        help="pause between requests to one host (default 1; a longer Crawl-delay wins)")
+                        help="pause between requests to one host (default 1; a longer Crawl-delay wins, up to 60)")
     polite.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
-                        help="per request (default 20)")
+                        help="deadline of one request, from connecting to the end of its body (default 20)")
     polite.add_argument("--retries", type=int, default=3, metavar="N",
                         help="retries on 429/5xx and network errors, with backoff, honouring Retry-After "
                              "(default 3)")
     polite.add_argument("--max-bytes", type=int, default=5_000_000, metavar="N",
-                        help="skip responses larger than this (default 5000000)")
+                        help="skip pages larger than this, downloaded or once decompressed (default 5000000; "
+                             "sitemaps may have 50000000)")
     polite.add_argument("--max-redirects", type=int, default=5, metavar="N", help="default 5")
+    polite.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                        help="also connect to this host name, address or network (e.g. 127.0.0.1, "
+                             "10.0.0.0/8), which is refused by default: loopback, private, link-local, "
+                             "multicast and reserved addresses are never contacted otherwise, at any redirect")
     polite.add_argument("--contact", default=os.environ.get(CONTACT_ENV),
                         help=f"e-mail or URL put in the User-Agent (default ${CONTACT_ENV})")
     polite.add_argument("--refresh", action="store_true",
@@ -88,20 +95,33 @@ def _check_usage(args: argparse.Namespace) -> str | None:
             return f"--urls: no such file {path!r}"
     if not (args.urls or args.urls_files or args.sitemap or args.feed or args.listing):
         return "nothing to fetch: give URLs, --urls FILE, --sitemap, --feed or --listing"
-    if min(args.delay, args.timeout) < 0 or min(args.retries, args.max_pages, args.max_redirects) < 0:
-        return "--delay, --timeout, --retries, --max-pages and --max-redirects must not be negative"
+    for name, value in (("--delay", args.delay), ("--timeout", args.timeout)):
+        if not math.isfinite(value) or value < 0 or (name == "--timeout" and value == 0):
+            kind = "a positive" if name == "--timeout" else "a non-negative"
+            return f"{name} wants {kind} number of seconds, got {value}"
+    for name, value, least in (("--retries", args.retries, 0), ("--max-redirects", args.max_redirects, 0),
+                               ("--max-pages", args.max_pages, 1), ("--max-bytes", args.max_bytes, 1),
+                               ("--limit", args.limit, 1)):
+        if value is not None and value < least:
+            return f"{name} wants a whole number of at least {least}, got {value}"
+    try:
+        AllowList.parse(args.allow_host)
+    except ValueError as error:
+        return str(error)
     return None
 
 
-def run(args: argparse.Namespace, *, clock: Clock | None = None,
-        session: requests.Session | None = None) -> int:
-    """Exit code: 0 all fine, 1 some URLs failed, 2 usage error. `clock`/`session` are for tests."""
+def run(args: argparse.Namespace, *, clock: Clock | None = None, session: requests.Session | None = None,
+        resolver: Resolver | None = None) -> int:
+    """Exit code: 0 all fine, 1 some URLs failed, 2 usage error. `clock`/`session`/`resolver` are for tests."""
     problem = _check_usage(args)
     if problem:
         return _usage_error(problem)
     policy = Policy(user_agent=user_agent(args.contact), delay=args.delay, timeout=args.timeout,
                     retries=args.retries, max_redirects=args.max_redirects, max_bytes=args.max_bytes)
-    client = PoliteClient(policy, clock=clock or RealClock(), session=session or requests.Session())
+    guard = AddressGuard(AllowList.parse(args.allow_host), resolver or resolve_host, timeout=args.timeout)
+    client = PoliteClient(policy, clock=clock or RealClock(), session=session or requests.Session(), guard=guard,
+                          announce=lambda note: print(f"extract fetch: note: {note}", file=sys.stderr))
     options = Options(since=args.since, match=args.match, max_pages=args.max_pages, outlet=args.outlet,
                       refresh=args.refresh, limit=args.limit,
                       progress=not args.no_progress and sys.stderr.isatty())
@@ -109,6 +129,12 @@ def run(args: argparse.Namespace, *, clock: Clock | None = None,
         corpus = Corpus.open(args.out)
     except (OSError, ValueError) as error:
         return _usage_error(f"cannot use --out {args.out!r}: {error}")
-    outcomes = Crawler(client, corpus, options).run(_seeds(args))
+    try:
+        seeds = _seeds(args)
+    except (OSError, ValueError) as error:
+        return _usage_error(f"cannot read --urls: {error}")
+    outcomes = Crawler(client, corpus, options).run(seeds)
     print(summarize(outcomes))
+    for note in client.notes:
+        print(f"  note: {note}")
     return EXIT_SOME_FAILED if any(o.status == "failed" for o in outcomes) else EXIT_OK

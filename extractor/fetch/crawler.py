@@ -12,9 +12,10 @@ from tqdm import tqdm
 
 from extractor.fetch.adapters import Adapter, adapter_by_name, adapter_for
 from extractor.fetch.http import FetchError, PoliteClient, Response
-from extractor.fetch.sources import Link, parse_feed, parse_listing, parse_sitemap
+from extractor.fetch.sources import SITEMAP_MAX_BYTES, Link, SourceError, parse_feed, parse_listing, parse_sitemap
 from extractor.fetch.store import Corpus, article_id, normalize_url
 from extractor.fetch.topic import matches_topic
+from extractor.fetch.urls import refused_by_rule, url_problem
 from extractor.html import HtmlArticle, parse_html
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -71,29 +72,47 @@ class Crawler:
         bar = tqdm(links, desc="fetch", unit="page", disable=not self.options.progress, leave=False)
         try:
             for link in bar:
-                self.outcomes.append(self.fetch_article(link))
+                self.outcomes.append(self._fetch_or_fail(link))
                 self.corpus.save_state()  # after each article: an interrupted run resumes from here
         finally:
             bar.close()
             self.corpus.save_state()
         return self.outcomes
 
+    def _fetch_or_fail(self, link: Link) -> Outcome:
+        """One URL's outcome; whatever goes wrong with it is its failure, never the end of the crawl."""
+        try:
+            return self.fetch_article(link)
+        except Exception as error:  # a bug or an input nobody foresaw: recorded, and the crawl goes on
+            return Outcome(link.url, "failed", f"unexpected error ({type(error).__name__}: {error})")
+
     # -- discovery ------------------------------------------------------------
 
     def discover(self, seeds: Seeds) -> list[Link]:
-        links = [Link(u) for u in seeds.urls]
+        links = [Link(u) for u in seeds.urls]  # checked when fetched: a bad one given by the user fails
         for url in seeds.sitemaps:
-            links += self._from_sitemaps(url)
+            links += self._checked(self._from_sitemaps(url))
         for url in seeds.feeds:
-            links += self._from_feed(url)
+            links += self._checked(self._from_feed(url))
         for url in seeds.listings:
-            links += self._from_listing(url)
+            links += self._checked(self._from_listing(url))
         return _unique_links(links)
 
-    def _index_page(self, url: str) -> Response | None:
+    def _checked(self, links: list[Link]) -> list[Link]:
+        """The discovered links that are fetchable URLs; each other one is skipped with its reason."""
+        good = []
+        for link in links:
+            problem = url_problem(link.url)
+            if problem:
+                self.outcomes.append(Outcome(link.url, "skipped", f"{problem} in {link.via.split()[0]}"))
+            else:
+                good.append(link)
+        return good
+
+    def _index_page(self, url: str, max_bytes: int | None = None) -> Response | None:
         """Fetch a sitemap/feed/listing page; a failure is recorded and yields None."""
         try:
-            response = self.client.get(url)
+            response = self.client.get(url, max_bytes=max_bytes)
         except FetchError as error:
             self.outcomes.append(Outcome(url, "skipped" if error.skipped else "failed", error.reason))
             return None
@@ -103,6 +122,10 @@ class Crawler:
         return response
 
     def _from_sitemaps(self, url: str) -> list[Link]:
+        problem = url_problem(url)
+        if problem:
+            self.outcomes.append(Outcome(url, "failed", problem))
+            return []
         queue = self._sitemap_roots(url)
         seen: set[str] = set()
         links: list[Link] = []
@@ -111,10 +134,18 @@ class Crawler:
             if sitemap in seen:
                 continue
             seen.add(sitemap)
-            response = self._index_page(sitemap)
+            problem = url_problem(sitemap)
+            if problem:
+                self.outcomes.append(Outcome(sitemap, "skipped", f"{problem} in sitemap index"))
+                continue
+            response = self._index_page(sitemap, SITEMAP_MAX_BYTES)
             if response is None:
                 continue
-            found, children = parse_sitemap(response.body, response.url)
+            try:
+                found, children = parse_sitemap(response.body, response.url)
+            except SourceError as error:
+                self.outcomes.append(Outcome(sitemap, "skipped" if error.skipped else "failed", f"sitemap: {error}"))
+                continue
             links += found
             queue += children
         return links
@@ -130,7 +161,13 @@ class Crawler:
 
     def _from_feed(self, url: str) -> list[Link]:
         response = self._index_page(url)
-        return parse_feed(response.body, response.url) if response else []
+        if response is None:
+            return []
+        try:
+            return parse_feed(response.body, response.url)
+        except SourceError as error:
+            self.outcomes.append(Outcome(url, "skipped" if error.skipped else "failed", f"feed: {error}"))
+            return []
 
     def _from_listing(self, url: str) -> list[Link]:
         adapter = self._adapter(url)
@@ -153,6 +190,9 @@ class Crawler:
 
     def fetch_article(self, link: Link) -> Outcome:
         url = link.url
+        problem = url_problem(url)
+        if problem:
+            return Outcome(url, "skipped" if refused_by_rule(problem) else "failed", problem)
         if self.options.since and link.date and link.date < self.options.since:
             source = link.via.split()[0]
             return Outcome(url, "skipped", f"published {link.date} (per {source}), before --since")
@@ -235,7 +275,10 @@ def _canonical(declared: str | None, fetched: str) -> str:
 def _unique_links(links: Iterable[Link]) -> list[Link]:
     seen: dict[str, Link] = {}
     for link in links:
-        key = normalize_url(link.url)
+        try:
+            key = normalize_url(link.url)
+        except ValueError:  # a bad URL given on the command line: it fails later, alone
+            key = link.url
         if key not in seen or (link.date and not seen[key].date):
             seen[key] = link if key not in seen else Link(seen[key].url, link.date, seen[key].via)
     return list(seen.values())

@@ -5,17 +5,33 @@ The parsers here are pure (bytes in, links out); extractor.fetch.crawler does th
 
 from __future__ import annotations
 
-import gzip
+import io
 import re
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from bs4 import BeautifulSoup
+from lxml import etree
 
 from extractor.fetch.adapters import Adapter
+from extractor.fetch.decoding import GZIP_MAGIC, DecodeError, TooLarge, gunzip_capped
+from extractor.fetch.urls import join, url_problem
 from extractor.html import parse_date
+
+SITEMAP_MAX_BYTES = 50_000_000  # the sitemap protocol's limit, uncompressed
+FEED_MAX_BYTES = 5_000_000
+
+
+class SourceError(Exception):
+    """A sitemap or feed that cannot be read: too large once decompressed (`skipped`, a limit's rule)
+    or corrupt gzip (a failure)."""
+
+    def __init__(self, reason: str, *, skipped: bool = False) -> None:
+        super().__init__(reason)
+        self.skipped = skipped
 
 
 @dataclass(frozen=True)
@@ -31,10 +47,19 @@ def read_url_file(path: str) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
-def _xml(body: bytes) -> BeautifulSoup:
-    if body[:2] == b"\x1f\x8b":  # sitemap.xml.gz
-        body = gzip.decompress(body)
-    return BeautifulSoup(body, "xml")
+def _gunzipped(body: bytes, cap: int) -> bytes:
+    if body[:2] != GZIP_MAGIC:  # sitemap.xml.gz served as it is, without Content-Encoding
+        return body
+    try:
+        return gunzip_capped(body, cap)
+    except TooLarge as error:
+        raise SourceError(f"too large ({error})", skipped=True) from error
+    except DecodeError as error:
+        raise SourceError(str(error)) from error
+
+
+def _xml(body: bytes, cap: int = FEED_MAX_BYTES) -> BeautifulSoup:
+    return BeautifulSoup(_gunzipped(body, cap), "xml")
 
 
 def _text(node: object) -> str | None:
@@ -42,34 +67,66 @@ def _text(node: object) -> str | None:
     return text or None
 
 
-def parse_sitemap(body: bytes, base: str) -> tuple[list[Link], list[str]]:
-    """(article links, child sitemaps). Handles <urlset>, <sitemapindex> and Google News dates."""
-    soup = _xml(body)
-    children = [urljoin(base, loc) for s in soup.find_all("sitemap") if (loc := _text(s.find("loc")))]
-    links = []
-    for entry in soup.find_all("url"):
-        loc = _text(entry.find("loc"))
-        if not loc:
-            continue
-        when = _text(entry.find("publication_date")) or _text(entry.find("lastmod"))
-        links.append(Link(urljoin(base, loc), parse_date(when), via=f"sitemap {base}"))
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _entry(element: etree._Element) -> tuple[str | None, str | None]:
+    """(loc, date) of a <url> or <sitemap>: the Google News publication date, else lastmod."""
+    found: dict[str, str] = {}
+    for node in element.iter():
+        name = _local(node.tag)
+        if name in ("loc", "lastmod", "publication_date") and name not in found:
+            text = "".join(node.itertext()).strip()  # an unexpanded entity stays as its literal "&name;"
+            if text:
+                found[name] = text
+    return found.get("loc"), found.get("publication_date") or found.get("lastmod")
+
+
+_sitemap_date = lru_cache(maxsize=4096)(parse_date)  # a sitemap repeats a few dates many times
+
+
+def parse_sitemap(body: bytes, base: str, max_bytes: int = SITEMAP_MAX_BYTES) -> tuple[list[Link], list[str]]:
+    """(article links, child sitemaps). Handles <urlset>, <sitemapindex> and Google News dates.
+
+    Streamed with lxml (a 50 MB sitemap is legal) and no entity expansion, DTD or network access:
+    a hostile sitemap can neither read local files (XXE) nor multiply entities (billion laughs).
+    Links are joined but not checked: the crawler skips bad ones with a reason."""
+    xml = _gunzipped(body, max_bytes)
+    links: list[Link] = []
+    children: list[str] = []
+    via = f"sitemap {base}"
+    events = etree.iterparse(io.BytesIO(xml), events=("end",), tag=("{*}url", "{*}sitemap"),
+                             resolve_entities=False, no_network=True, load_dtd=False, recover=True)
+    try:
+        for _event, element in events:
+            loc, when = _entry(element)
+            if loc and _local(element.tag) == "sitemap":
+                children.append(join(base, loc))
+            elif loc:
+                links.append(Link(join(base, loc), _sitemap_date(when) if when else None, via=via))
+            element.clear(keep_tail=False)
+            while element.getprevious() is not None:  # drop finished entries: memory stays flat
+                del element.getparent()[0]
+    except etree.XMLSyntaxError:
+        pass  # what came before the broken part is kept
     return links, children
 
 
-def parse_feed(body: bytes, base: str) -> list[Link]:
-    """RSS 2.0 <item> and Atom <entry> links with their publication dates."""
-    soup = _xml(body)
+def parse_feed(body: bytes, base: str, max_bytes: int = FEED_MAX_BYTES) -> list[Link]:
+    """RSS 2.0 <item> and Atom <entry> links with their publication dates (joined, not checked)."""
+    soup = _xml(body, max_bytes)
     links = []
     for item in soup.find_all("item"):
         url = _text(item.find("link")) or _text(item.find("guid"))
         if url:
-            links.append(Link(urljoin(base, url), _rss_date(_text(item.find("pubDate"))), via=f"feed {base}"))
+            links.append(Link(join(base, url), _rss_date(_text(item.find("pubDate"))), via=f"feed {base}"))
     for entry in soup.find_all("entry"):
         link = entry.find("link", rel="alternate") or entry.find("link")
         url = link.get("href") if link else None
         when = _text(entry.find("published")) or _text(entry.find("updated"))
-        if url:
-            links.append(Link(urljoin(base, url), parse_date(when), via=f"feed {base}"))
+        if isinstance(url, str) and url.strip():
+            links.append(Link(join(base, url.strip()), parse_date(when), via=f"feed {base}"))
     return links
 
 
@@ -133,8 +190,10 @@ def _absolute(base: str, href: object) -> str | None:
         return None
     if href.strip().lower().startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
-    url = urldefrag(urljoin(base, href.strip()))[0]
-    return url if urlsplit(url).scheme in ("http", "https") else None
+    url = join(base, href.strip())
+    if url_problem(url):  # a malformed link on a listing page is no article link
+        return None
+    return urldefrag(url)[0]
 
 
 def _unique(urls: object) -> list[str]:

@@ -30,6 +30,7 @@ def normalize_url(url: str) -> str:
     """Lower-case scheme/host, no fragment, no tracking parameters, no default port."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address keeps its brackets
     port = parts.port
     if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
         host = f"{host}:{port}"
@@ -54,6 +55,15 @@ def text_fingerprint(text: str) -> str:
     """Whitespace- and case-insensitive hash of the body (title line excluded: outlets re-title copies)."""
     body = text.split("\n\n", 1)[-1]
     return hashlib.sha1(re.sub(r"\s+", " ", body).strip().lower().encode("utf-8")).hexdigest()
+
+
+def _is_state(state: object) -> bool:
+    """{"urls": {url: {record}}, "fingerprints": {hash: id}}, either part possibly missing."""
+    if not isinstance(state, dict):
+        return False
+    urls, fingerprints = state.get("urls"), state.get("fingerprints")
+    return isinstance(urls, dict | None) and isinstance(fingerprints, dict | None) and all(
+        isinstance(record, dict) for record in (urls or {}).values())
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -83,6 +93,9 @@ class Corpus:
         state_path = path / STATE_FILE
         if state_path.exists():
             state = json.loads(state_path.read_text(encoding="utf-8"))
+            if not _is_state(state):
+                raise ValueError(f"{STATE_FILE} is not a fetch state (an object with 'urls' and 'fingerprints'); "
+                                 f"move it away to start afresh")
             corpus.urls = dict(state.get("urls") or {})
             corpus.fingerprints = dict(state.get("fingerprints") or {})
         return corpus
