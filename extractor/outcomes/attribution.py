@@ -67,6 +67,8 @@ class Context:
     list_parent: Outcome | None = None
     drive: Outcome | None = None  # a dated drive told without figures: its figures may follow in the next sentences
     listed: list[Outcome] = field(default_factory=list)  # drives a sentence listed: a total that follows spans them
+    events: list[Outcome] = field(default_factory=list)  # every dated drive told so far, in reading order
+    area: PlaceMention | None = None  # the area the title (else the lead) names: what the article is about
 
 
 def enter_block(ctx: Context, sentence: Sentence, tdoc: TextDoc, list_item: regex.Pattern[str]) -> None:
@@ -90,6 +92,11 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
         ctx.drive = frame
     elif dates:
         ctx.drive = None
+    for event in ([frame] if frame is not None else []) + drives:
+        if event.period is not None and event.period.period_start and all(
+                (e.period.period_start, e.period.period_end) != (event.period.period_start, event.period.period_end)
+                for e in ctx.events if e.period is not None):
+            ctx.events.append(event)
     if len(drives) >= 2 and not any(o.figures for o in produced):  # "tại 3 điểm: A (ngày 6-6); B (ngày 8-6) …"
         ctx.listed = drives
     elif dates:
@@ -99,6 +106,8 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
         carrying = [d for d in dates if d.carries]
         if carrying:
             ctx.carry_period = carrying[-1]
+    if ctx.area is None and (tdoc.blocks[sentence.block].heading or sentence.block == tdoc.lead):
+        ctx.area = next((p for p in places if p.level in ADMIN_LEVELS and p.level != "national"), None)
     if places:
         ctx.block_place = places[-1]
         admin = [p for p in places if p.level in ADMIN_LEVELS]
@@ -179,6 +188,33 @@ def base_period(tdoc: TextDoc, pos: int, bases: list[DateMention], current: Date
         except ValueError:  # 29 February in a year without one
             return None
     return replace(base, role="period")
+
+
+RECAP = "recap"  # the rule name of a period spanning the drives a total sums up
+NUMBER_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def recap_span(tdoc: TextDoc, outcome: Outcome, ctx: Context, recap: regex.Pattern[str]
+               ) -> tuple[DateMention, PlaceMention | None] | None:
+    """"Tổng cộng 3 đợt hiến máu nói trên đã tiếp nhận 272 đơn vị": the period from the first to the last
+    of the drives summed up (the last n told), and their common area when their venues differ."""
+    m = recap.search(tdoc.match_text, outcome.sentence.start, outcome.sentence.end)
+    if m is None or len(ctx.events) < 2:
+        return None
+    words = m.group("n") if "n" in m.re.groupindex and m.group("n") else ""
+    n = int(words) if words.isdigit() else NUMBER_WORDS.get(words.lower(), len(ctx.events))
+    events = ctx.events[-n:] if 2 <= n <= len(ctx.events) else ctx.events
+    periods = [e.period for e in events if e.period is not None and e.period.period_start is not None]
+    first = min(periods, key=lambda p: p.period_start)
+    last = max(periods, key=lambda p: p.period_end or p.period_start)
+    span = DateMention(
+        start=m.start(), end=m.end(), text=tdoc.text[m.start() : m.end()], kind="range", role="period",
+        rule=RECAP, groups={}, period_start=first.period_start, period_end=last.period_end or last.period_start,
+        sentence=outcome.sentence.index, block=outcome.sentence.block,
+    )
+    venues = {e.place.name for e in events if e.place is not None}
+    return span, (events[0].place if len(venues) == 1 else ctx.area or ctx.carry_place)
 
 
 def listed_span(ctx: Context) -> DateMention | None:

@@ -29,6 +29,7 @@ from extractor.outcomes.attribution import (
     listed_venue_period,
     nearest_date_before,
     non_venue_places,
+    recap_span,
     update_context,
 )
 from extractor.outcomes.model import Outcome
@@ -68,6 +69,11 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
             choose_place(tdoc, outcome, s_places or quoted, ctx, drive_extent(outcome, s_dates),
                          by_sentence_collector.get(sentence.index, []))
             outcome.period = listed_venue_period(tdoc, outcome, ctx) or outcome.period
+            recap = None if s_dates or not outcome.figures else recap_span(tdoc, outcome, ctx, rules.recap)
+            if recap is not None:  # a total over the drives told before spans them
+                outcome.period, place = recap
+                if place is not None and (outcome.place is None or outcome.place.sentence != sentence.index):
+                    outcome.place, outcome.place_text_span = place, (place.start, place.end)
             outcome.name = _campaign_name(tdoc, outcome, rules)
             outcome.organizer = _organizer(tdoc, outcome, rules)
             outcome.partial = bool(rules.partial.search(tdoc.text, sentence.start, sentence.end))

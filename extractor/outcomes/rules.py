@@ -16,6 +16,7 @@ class EventRules:
     drive: regex.Pattern[str]
     non_drive: regex.Pattern[str]
     launch: regex.Pattern[str]  # a launch or opening ceremony: opens an event for the results that follow
+    recap: regex.Pattern[str]  # "tổng cộng 3 đợt hiến máu nói trên": a total over the drives told before
     list_item: regex.Pattern[str]
     partial: regex.Pattern[str]
     campaign: regex.Pattern[str]
@@ -35,6 +36,7 @@ def event_rules(lang: str) -> EventRules:
         drive=pf.compile(pf.data["drive_cues"]),
         non_drive=pf.compile(pf.data["non_drive_cues"]),
         launch=pf.compile(pf.data["launch_cues"]),
+        recap=pf.compile(pf.data["recap_cues"]),
         list_item=pf.compile(pf.data["list_item"], regex.MULTILINE),
         partial=pf.compile(pf.data["partial_cues"]),
         campaign=rules["campaign_name"],
