@@ -36,6 +36,7 @@ class AttributionRules:
     dated_venue: regex.Pattern[str]  # between a venue and the date in brackets after it: "A (ngày 3-3)"
     collector: regex.Pattern[str] | None  # "Bệnh viện X tiếp nhận …": group `name` collects, it is no venue
     base_figure: regex.Pattern[str]  # between a comparison's date and a figure of that base
+    part_cue: regex.Pattern[str]  # a sentence telling a part of what was said ("Riêng …", "其中…")
 
 
 @cache
@@ -52,6 +53,7 @@ def attribution_rules(lang: str) -> AttributionRules:
         dated_venue=pf.compile(data["dated_venue"]),
         collector=pf.compile(data["collector"]) if data["collector"] else None,
         base_figure=pf.compile(data["base_figure"]),
+        part_cue=pf.compile(data["part_cue"]),
     )
 
 
@@ -103,7 +105,7 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
         ctx.listed = []
     if dates:  # the event a sentence opened frames its paragraph, not a label's year after it
         ctx.block_period = frame.period if frame is not None and frame.period in dates else dates[-1]
-        carrying = [d for d in dates if d.carries]
+        carrying = [d for d in dates if d.carries and _frames_what_follows(tdoc, sentence, d, produced)]
         if carrying:
             ctx.carry_period = carrying[-1]
     if ctx.area is None and (tdoc.blocks[sentence.block].heading or sentence.block == tdoc.lead):
@@ -117,6 +119,19 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
     totals = [o for o in produced if o.figures]
     if totals and list_head.search(sentence_text):
         ctx.list_parent = totals[-1]  # "…thu được 1.265 đơn vị máu, cụ thể:" heads a list of drives
+
+
+def _frames_what_follows(tdoc: TextDoc, sentence: Sentence, date: DateMention, produced: list[Outcome]) -> bool:
+    """A period carries to the paragraphs after it when the title, a heading or the lead names it, or
+    when it comes before any figure of its sentence ("Năm 2016, …", "Theo báo cáo, năm 2023 …", "从12月21日
+    开始，…"); a part told in passing ("Riêng 9 tháng đầu năm, …", "…; tính chung 9 tháng …", "其中…")
+    frames only its own paragraph."""
+    if attribution_rules(tdoc.lang).part_cue.match(tdoc.match_text, sentence.start):
+        return False
+    block = tdoc.blocks[sentence.block]
+    if block.heading or sentence.block == tdoc.lead:
+        return True
+    return all(f.start > date.start for o in produced for f in o.figures)
 
 
 def event_frame(sentence: Sentence, produced: list[Outcome], dates: list[DateMention], launch: bool,
