@@ -8,6 +8,7 @@ what the article set before (a lead naming the year or the province). Rules are 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -37,6 +38,7 @@ class AttributionRules:
     collector: regex.Pattern[str] | None  # "Bệnh viện X tiếp nhận …": group `name` collects, it is no venue
     base_figure: regex.Pattern[str]  # between a comparison's date and a figure of that base
     part_cue: regex.Pattern[str]  # a sentence telling a part of what was said ("Riêng …", "其中…")
+    annual_plan: regex.Pattern[str]  # "kế hoạch năm (…)": a target that is the whole year's
 
 
 @cache
@@ -54,6 +56,7 @@ def attribution_rules(lang: str) -> AttributionRules:
         collector=pf.compile(data["collector"]) if data["collector"] else None,
         base_figure=pf.compile(data["base_figure"]),
         part_cue=pf.compile(data["part_cue"]),
+        annual_plan=pf.compile(data["annual_plan"]),
     )
 
 
@@ -230,6 +233,28 @@ def recap_span(tdoc: TextDoc, outcome: Outcome, ctx: Context, recap: regex.Patte
     )
     venues = {e.place.name for e in events if e.place is not None}
     return span, (events[0].place if len(venues) == 1 else ctx.area or ctx.carry_place)
+
+
+ANNUAL_PLAN = "annual_plan"  # the rule name of a year read from a target's own words
+PLAN_WINDOW = 40  # how far before or after a target its "kế hoạch năm" may be
+
+
+def annual_period(tdoc: TextDoc, outcome: Outcome, current: DateMention | None) -> DateMention | None:
+    """A target the words call the year's ("kế hoạch năm (16.000 đơn vị)", "… cả năm") spans the whole
+    year of the period in scope."""
+    if outcome.status != "target" or not outcome.figures or current is None or current.period_start is None:
+        return None
+    rx = attribution_rules(tdoc.lang).annual_plan
+    fig = outcome.figures[0]
+    before = tdoc.match_text[max(outcome.sentence.start, fig.start - PLAN_WINDOW) : fig.start]
+    after = tdoc.match_text[fig.end : min(outcome.sentence.end, fig.end + PLAN_WINDOW)]
+    if not (rx.search(before) or rx.search(after)):
+        return None
+    year = current.period_start.year
+    if (current.period_start, current.period_end) == (dt.date(year, 1, 1), dt.date(year, 12, 31)):
+        return None
+    return replace(current, kind="year", rule=ANNUAL_PLAN, period_start=dt.date(year, 1, 1),
+                   period_end=dt.date(year, 12, 31))
 
 
 def listed_span(ctx: Context) -> DateMention | None:

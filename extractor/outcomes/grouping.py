@@ -19,6 +19,7 @@ from extractor.outcomes.attribution import (
     COLLECTOR,
     PARTNER,
     Context,
+    annual_period,
     attribution_places,
     base_period,
     choose_period,
@@ -66,6 +67,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
             outcome.sentence_figures = by_sentence_fig.get(sentence.index, [])
             outcome.period = choose_period(outcome, s_dates, ctx)
             outcome.period = base_period(tdoc, outcome.anchor, s_bases, outcome.period) or outcome.period
+            outcome.period = annual_period(tdoc, outcome, outcome.period) or outcome.period
             choose_place(tdoc, outcome, s_places or quoted, ctx, drive_extent(outcome, s_dates),
                          by_sentence_collector.get(sentence.index, []))
             outcome.period = listed_venue_period(tdoc, outcome, ctx) or outcome.period
