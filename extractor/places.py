@@ -37,6 +37,8 @@ class PlaceMention:
     anaphor: bool = False
     sentence: int = -1
     candidates: list[Unit] = field(default_factory=list, repr=False)
+    # a site placed only by a district's name its own name starts with ("江南大学" by 江南区): weak evidence
+    placed_by_prefix: bool = field(default=False, repr=False)
 
     @property
     def rank(self) -> int:
@@ -126,6 +128,13 @@ def _local_subareas(mentions: list[PlaceMention]) -> None:
             for words, (old, new) in moved.items():
                 if words in m.text and m.province == old:
                     m.province = new
+    # "江南大学" in an article about 无锡, "南湖捐血室" in one about Taipei: a site placed only by a district
+    # name it starts with, in a province the article names nowhere else, is in the article's province.
+    if votes:
+        main = max(votes, key=lambda p: votes[p])
+        for m in mentions:
+            if m.placed_by_prefix and votes[m.province] == 0:
+                m.province, m.district, m.city = main, None, None
 
 
 def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
@@ -207,11 +216,18 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
             if e - s < 2 or any(f.start <= s and e <= f.end for f in found):
                 continue
             inner = [a for a in admin if s <= a.start and a.end <= e]
-            best = (_named_site(text[s:e], rules) or _site_unit(text, s, inner)
-                    or _leading_unit(text[s:e], tdoc.pack.gazetteer()))
+            unit = _site_unit(text, s, inner)
+            best = _named_site(text[s:e], rules) or unit
+            leading = None if best else _leading_unit(text[s:e], tdoc.pack.gazetteer())
+            best = best or leading
+            # placed only by a bare district name its own name starts with ("江南大学": 江南, not 江南区)
+            by_prefix = (leading is not None and leading.level in ("district", "ward")) or (
+                unit is not None and best is unit and unit.level in ("district", "ward") and unit.start == s
+                and unit.text != unit.name)
             found.append(PlaceMention(
                 s, e, tdoc.text[s:e], text[s:e], level, best.province if best else None, tdoc.pack.country,
                 district=best.district if best else None, city=best.city if best else None,
+                placed_by_prefix=by_prefix,
             ))
     found.sort(key=lambda f: (-(f.end - f.start), f.start))
     kept: list[PlaceMention] = []
