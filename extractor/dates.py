@@ -357,19 +357,19 @@ def _resolve_as_of(mention: DateMention, context_year: int | None, published: dt
 
 def _resolve_day_of_month(mention: DateMention, context_year: int | None, last_month: int | None,
                           published: dt.date | None) -> None:
-    """"11日，…", "今（9日）": a day without its month takes the month named before it in the article,
-    else the publication's month (the month before when the day is later than publication)."""
+    """"3日，…", "今（9日）": a day without its month is counted back from when the report was written: the
+    publication's month (the month before when the day is later), else the month named before it."""
     day = int(mention.groups["d"])
-    if last_month is not None:
-        year = context_year or (published.year if published else None)
-        if year is None:
-            return
-        date = dt.date(year, last_month, day)
-    elif published is not None:
+    if published is not None:
         year, month = published.year, published.month
         if day > published.day:
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
         date = dt.date(year, month, day)
+    elif last_month is not None:
+        year = context_year
+        if year is None:
+            return
+        date = dt.date(year, last_month, day)
     else:
         return
     mention.period_start = mention.period_end = date
