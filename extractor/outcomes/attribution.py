@@ -188,12 +188,18 @@ def choose_period(outcome: Outcome, dates: list[DateMention], ctx: Context) -> D
 SAME_PERIOD = regex.compile(r"(?i:cùng kỳ|同期)")
 
 
-def base_period(tdoc: TextDoc, pos: int, bases: list[DateMention], current: DateMention | None
-                ) -> DateMention | None:
+OPENING_BREAK = regex.compile(r"\s*[,，、]")  # after a comparison that opens its sentence ("去年同期，")
+
+
+def base_period(tdoc: TextDoc, pos: int, bases: list[DateMention], current: DateMention | None,
+                sentence: Sentence | None = None) -> DateMention | None:
     """The period of a figure of a comparison's base ("so với năm 2015 (13.210 đơn vị)", "去年同期为
     1.2万人次"): the base's year, or for "cùng kỳ"/"同期" the current period moved to that year."""
     gap = attribution_rules(tdoc.lang).base_figure
     base = next((d for d in reversed(bases) if d.end <= pos and gap.fullmatch(tdoc.match_text, d.end, pos)), None)
+    if base is None and sentence is not None:  # "去年同期，全市仅有16662人次献血": the base frames its sentence
+        base = next((d for d in bases if not tdoc.text[sentence.start : d.start].strip()
+                     and OPENING_BREAK.match(tdoc.match_text, d.end) and d.end <= pos), None)
     if base is None or base.period_start is None:
         return None
     if SAME_PERIOD.search(base.text) and current is not None and current.period_start is not None:

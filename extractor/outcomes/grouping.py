@@ -66,7 +66,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
         for outcome in produced:
             outcome.sentence_figures = by_sentence_fig.get(sentence.index, [])
             outcome.period = choose_period(outcome, s_dates, ctx)
-            outcome.period = base_period(tdoc, outcome.anchor, s_bases, outcome.period) or outcome.period
+            outcome.period = base_period(tdoc, outcome.anchor, s_bases, outcome.period, sentence) or outcome.period
             outcome.period = annual_period(tdoc, outcome, outcome.period) or outcome.period
             choose_place(tdoc, outcome, s_places or quoted, ctx, drive_extent(outcome, s_dates),
                          by_sentence_collector.get(sentence.index, []))
@@ -106,7 +106,7 @@ def _figure_outcomes(tdoc: TextDoc, sentence: Sentence, figures: list[Figure], r
     current: Outcome | None = None
     current_is_base = False
     for fig in figures:
-        is_base = base_period(tdoc, fig.start, bases, None) is not None
+        is_base = base_period(tdoc, fig.start, bases, None, sentence) is not None
         if current is None or is_base != current_is_base or _starts_new_outcome(
                 tdoc.text, current, fig, rules.outcome_break):
             current = Outcome(sentence, fig.start, status=fig.status)
