@@ -218,7 +218,10 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
             inner = [a for a in admin if s <= a.start and a.end <= e]
             unit = _site_unit(text, s, inner)
             best = _named_site(text[s:e], rules) or unit
-            leading = None if best else _leading_unit(text[s:e], tdoc.pack.gazetteer())
+            # a campus or street named with a bare county name is no place in that county ("望江校区")
+            street = rules.street_words.search(text, e - 2, e) if rules.street_words is not None else None
+            campus = street is not None and text[s : street.start()] in tdoc.pack.gazetteer().by_key
+            leading = None if best or campus else _leading_unit(text[s:e], tdoc.pack.gazetteer())
             best = best or leading
             # placed only by a bare district name its own name starts with ("江南大学": 江南, not 江南区)
             by_prefix = (leading is not None and leading.level in ("district", "ward")) or (

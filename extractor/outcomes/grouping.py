@@ -9,6 +9,7 @@ restated in the body) is reported once. Each outcome's period and place come fro
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import regex
@@ -21,6 +22,7 @@ from extractor.outcomes.attribution import (
     Context,
     annual_period,
     attribution_places,
+    attribution_rules,
     base_period,
     choose_period,
     choose_place,
@@ -80,6 +82,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
             outcome.organizer = _organizer(tdoc, outcome, rules)
             outcome.partial = bool(rules.partial.search(tdoc.text, sentence.start, sentence.end))
             outcome.parent = ctx.list_parent
+        produced += [copy for o in produced for copy in _drives_per_venue(tdoc, o, s_places)]
         outcomes.extend(produced)
         launch = bool(rules.launch.search(tdoc.match_text, sentence.start, sentence.end))
         frame = event_frame(sentence, produced, s_dates, launch, rules.drive_max_days)
@@ -144,6 +147,25 @@ def _drive_outcomes(tdoc: TextDoc, sentence: Sentence, dates: list[DateMention],
         status = "target" if _future_cue(tdoc, sentence, date) else "actual"
         drives.append(Outcome(sentence, date.start, status=status, is_drive_report=True))
     return drives
+
+
+def _drives_per_venue(tdoc: TextDoc, drive: Outcome, places: list[PlaceMention]) -> list[Outcome]:
+    """"Cùng ngày, điểm hiến máu phụ được tổ chức tại A, B và C", "在台北车站、西门町等地加开捐血车": one
+    date with a list of venues is one drive per venue. The first venue is the drive's own; the others are
+    copies of it (a drive told with its figures stays one: they were counted together)."""
+    if not drive.is_drive_report or drive.figures or drive.place is None:
+        return []
+    separator = attribution_rules(tdoc.lang).list_separator
+    ordered = sorted(places, key=lambda p: p.start)
+    at = next((i for i, p in enumerate(ordered) if p.start == drive.place.start), None)
+    if at is None:
+        return []
+    copies: list[Outcome] = []
+    for prev, p in zip(ordered[at:], ordered[at + 1 :], strict=False):
+        if p.level != drive.place.level or not separator.fullmatch(tdoc.match_text, prev.end, p.start):
+            break
+        copies.append(replace(drive, place=p, place_text_span=(p.start, p.end)))
+    return copies
 
 
 def _undated_without_place(outcome: Outcome, dates: list[DateMention], places: list[PlaceMention]) -> bool:
