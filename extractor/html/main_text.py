@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 
 from extractor.html.decoding import squash
 from extractor.html.metadata import parse_date
@@ -69,9 +69,8 @@ def _remove_furniture(root: Tag) -> None:
         el.extract()
     for el in root.find_all(_DROP_TAGS):
         el.decompose()
-    for el in root.find_all("header"):
-        if not el.find_parent("article"):  # site header (logo, menu); an article's own header stays
-            el.decompose()
+    for el in _outside(root, "header", "article"):  # site header (logo, menu); an article's own stays
+        el.decompose()
     for el in [e for e in root.find_all(True) if _named(e, "furniture") and not _protected(e)]:
         if not el.decomposed:
             el.decompose()
@@ -89,28 +88,48 @@ class _Block:
 
 
 def _blocks(el: Tag) -> list[_Block]:
-    """The element's text as paragraphs: one per innermost block element or <br>-separated line."""
+    """The element's text as paragraphs: one per innermost block element or <br>-separated line.
+
+    Walked with an explicit stack, not recursion, and with the elements holding a block element
+    found in one pass: a page nested 100,000 levels deep is read in linear time."""
+    holds_block = _holding_blocks(el)
     out: list[_Block] = []
-    parts: list[tuple[str, bool]] = []
-
-    def flush() -> None:
-        out.extend(_lines(parts, el.name))
-        parts.clear()
-
-    for child in el.children:
-        if isinstance(child, NavigableString):
+    # one frame per open element: its remaining children and the inline parts collected so far
+    stack: list[tuple[Tag, Iterator[PageElement], list[tuple[str, bool]]]] = [(el, iter(el.children), [])]
+    while stack:
+        node, children, parts = stack[-1]
+        child = next(children, None)
+        if child is None:
+            out.extend(_lines(parts, node.name))
+            stack.pop()
+        elif isinstance(child, NavigableString):
             parts.append((str(child), False))
         elif not isinstance(child, Tag):
             continue
         elif child.name == "br":
             parts.append(("\n", False))
-        elif child.name in _BLOCK_TAGS or child.find(list(_BLOCK_TAGS)):
-            flush()
-            out.extend(_blocks(child))
+        elif child.name in _BLOCK_TAGS or id(child) in holds_block:
+            out.extend(_lines(parts, node.name))
+            parts.clear()
+            stack.append((child, iter(child.children), []))
         else:
             parts.append((child.get_text(), child.name == "a" or child.find("a") is not None))
-    flush()
     return out
+
+
+def _holding_blocks(root: Tag) -> set[int]:
+    """The ids of the elements under `root` that have a block element among their descendants: each
+    block element marks its ancestors up to the first one already marked, so each is marked once."""
+    marked: set[int] = set()
+    for node in root.descendants:
+        if isinstance(node, Tag) and node.name in _BLOCK_TAGS:
+            parent = node.parent
+            while parent is not None and id(parent) not in marked:
+                marked.add(id(parent))
+                if parent is root:
+                    break
+                parent = parent.parent
+    return marked
 
 
 def _lines(parts: list[tuple[str, bool]], tag: str) -> Iterator[_Block]:
@@ -128,25 +147,61 @@ def _lines(parts: list[tuple[str, bool]], tag: str) -> Iterator[_Block]:
 
 
 def _score_containers(root: Tag) -> Tag | None:
-    """Readability-style: the prose in each paragraph credits its container fully, the next one up half."""
+    """Readability-style: the prose in each paragraph credits its container fully, the next one up half.
+
+    One walk down the tree carries, for each element, whether it sits inside a link and its nearest
+    block element, instead of a walk up from every string (quadratic on a deeply nested page)."""
     scores: dict[int, float] = {}
     nodes: dict[int, Tag] = {}
-    for string in root.find_all(string=True):
-        text = squash(str(string))
-        if len(text) < 10 or string.find_parent("a"):
+    above = list(_ancestors(root))  # the start of the walk: what lies above `root`
+    in_link = any(a.name == "a" for a in above)
+    top = above[-1] if above else root
+    nearest = next((a for a in above if a.name in _BLOCK_TAGS and a.parent is not None), None)
+    # pre-order, so containers are credited in document order (ties go to the first, as before)
+    stack: list[tuple[PageElement, bool, Tag | None]] = [(root, in_link, nearest)]
+    while stack:
+        element, link, block = stack.pop()
+        if isinstance(element, Tag):
+            link = link or element.name == "a"
+            own = element if element.name in _BLOCK_TAGS and element.parent is not None else block
+            stack.extend((child, link, own) for child in reversed(element.contents))
             continue
-        block = string.parent
-        while block is not None and block.name not in _BLOCK_TAGS and block.parent is not None:
-            block = block.parent
-        holder = block.parent if block is not None and block.name in _PARA_TAGS else block
-        for node, weight in ((holder, 1.0), (holder.parent if holder else None, 0.5)):
-            if isinstance(node, Tag):
-                nodes[id(node)] = node
-                scores[id(node)] = scores.get(id(node), 0.0) + weight * len(text)
+        if not isinstance(element, NavigableString):
+            continue
+        text = squash(str(element))
+        if len(text) < 10 or link:
+            continue
+        container = block if block is not None else top
+        holder = container.parent if container.name in _PARA_TAGS else container
+        for target, weight in ((holder, 1.0), (holder.parent if holder else None, 0.5)):
+            if isinstance(target, Tag):
+                nodes[id(target)] = target
+                scores[id(target)] = scores.get(id(target), 0.0) + weight * len(text)
     if not scores:
         return None
     best = max(scores, key=lambda k: scores[k] * _class_bonus(nodes[k]))
     return nodes[best]
+
+
+def _outside(root: Tag, name: str, container: str) -> list[Tag]:
+    """The `name` elements with no `container` element above them, in one walk down the tree."""
+    found: list[Tag] = []
+    inside = any(a.name == container for a in _ancestors(root))
+    stack: list[tuple[Tag, bool]] = [(root, inside)]
+    while stack:
+        el, inside = stack.pop()
+        if el.name == name and not inside:
+            found.append(el)
+        inside = inside or el.name == container
+        stack.extend((child, inside) for child in reversed(el.contents) if isinstance(child, Tag))
+    return found
+
+
+def _ancestors(el: Tag) -> Iterator[Tag]:
+    parent = el.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
 
 
 def _class_bonus(node: Tag) -> float:
@@ -211,5 +266,5 @@ def main_text(soup: BeautifulSoup, title: str | None, sel: ArticleSelectors | No
     _remove_furniture(soup)
     body = _body(soup, sel)
     paragraphs = _sapo(soup, body, sel) + (_keep(_blocks(body), title) if body else [])
-    paragraphs = [p for i, p in enumerate(paragraphs) if p not in paragraphs[:i]]
+    paragraphs = list(dict.fromkeys(paragraphs))  # a repeated paragraph once, in first-seen order
     return "\n\n".join(([title] if title else []) + paragraphs)
