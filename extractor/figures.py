@@ -92,8 +92,10 @@ def find_figures(tdoc: TextDoc) -> list[Figure]:
         figures.extend(sentence_figures(tdoc.match_text, sentence, tdoc.lang))
     table = table_figures(tdoc)
     if table:
-        figures = sorted(figures + [t for t in table if not any(f.start < t.end and t.start < f.end for f in figures)],
-                         key=lambda f: f.start)
+        taken = SpanUnion()
+        for f in figures:
+            taken.add(f.start, f.end)
+        figures = sorted(figures + [t for t in table if not taken.overlaps(t.start, t.end)], key=lambda f: f.start)
     for figure in figures:  # rules read the folded text; the words are the article's own
         figure.text = tdoc.text[figure.start : figure.end]
     return figures

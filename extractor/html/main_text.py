@@ -51,17 +51,37 @@ def _named(el: Tag, kind: str) -> bool:
     return any(name_matches(kind, n) for n in names if n)
 
 
-def _protected(el: Tag) -> bool:
+def _protected(el: Tag, below: dict[int, tuple[bool, int]]) -> bool:
     """Never drop a node that wraps the headline or the article itself (class 'has-sidebar', or a
     body classed 'post-content share-enabled'): several long paragraphs are prose, not furniture,
-    unless the node is named a comment or related-news box."""
+    unless the node is named a comment or related-news box. `below` holds what each element has
+    beneath it (`_beneath`)."""
     if el.name in ("html", "body", "article", "main"):
         return True
-    if el.find(["h1", "article"]) or el.find(attrs={"itemprop": "articleBody"}):
+    holds_article, long_paragraphs = below[id(el)]
+    if holds_article:
         return True
     if _named(el, "sure_furniture"):
         return False
-    return sum(len(squash(p.get_text(" "))) >= 80 for p in el.find_all("p")) >= 3
+    return long_paragraphs >= 3
+
+
+def _beneath(root: Tag) -> dict[int, tuple[bool, int]]:
+    """For each element under `root`: whether a headline, an <article> or an articleBody lies beneath
+    it, and how many paragraphs of 80 characters or more. One pass from the leaves up, instead of a
+    search under every candidate box (quadratic when boxes nest deep)."""
+    tags = [root, *(d for d in root.descendants if isinstance(d, Tag))]
+    below: dict[int, tuple[bool, int]] = {}
+    for el in reversed(tags):  # every element after all of its descendants
+        holds, paragraphs = False, 0
+        for child in el.children:
+            if not isinstance(child, Tag):
+                continue
+            child_holds, child_paragraphs = below[id(child)]
+            holds = holds or child_holds or child.name in ("h1", "article") or child.get("itemprop") == "articleBody"
+            paragraphs += child_paragraphs + (child.name == "p" and len(squash(child.get_text(" "))) >= 80)
+        below[id(el)] = (holds, paragraphs)
+    return below
 
 
 def _remove_furniture(root: Tag) -> None:
@@ -71,7 +91,9 @@ def _remove_furniture(root: Tag) -> None:
         el.decompose()
     for el in _outside(root, "header", "article"):  # site header (logo, menu); an article's own stays
         el.decompose()
-    for el in [e for e in root.find_all(True) if _named(e, "furniture") and not _protected(e)]:
+    boxes = [e for e in root.find_all(True) if _named(e, "furniture")]
+    below = _beneath(root) if boxes else {}
+    for el in [e for e in boxes if not _protected(e, below)]:
         if not el.decomposed:
             el.decompose()
 
