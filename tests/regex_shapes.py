@@ -256,7 +256,13 @@ class Analyzer:
         return []
 
 
+# The `regex` module's property classes the code uses, as the standard parser can read them.
+_PROPERTIES = {r"\p{Cf}": "[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]"}
+
+
 def parse(pattern: str) -> sre_parse.SubPattern:
+    for name, chars in _PROPERTIES.items():
+        pattern = pattern.replace(name, chars)
     return sre_parse.parse(_NAMED_GROUP.sub("(", pattern))
 
 

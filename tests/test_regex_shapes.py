@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
 from typing import Any
 
 import pytest
+import regex
 from regex_shapes import Analyzer, backtracking_shapes, universe_of
 
+import extractor
 from extractor import patterns
 
 _NOT_PATTERNS = {"examples", "description", "lang", "dimension"}
@@ -72,4 +77,24 @@ def test_rule_patterns_are_many() -> None:
 def test_no_rule_pattern_backtracks_without_bound() -> None:
     bad = {f"{where}: {pattern[:120]!r}": [f.where for f in found][:2]
            for pattern, where in RULE_PATTERNS.items() if (found := backtracking_shapes(pattern, ANALYZER))}
+    assert not bad, bad
+
+
+def _code_patterns() -> dict[str, str]:
+    """The patterns the code compiles at import, module by module."""
+    found: dict[str, str] = {}
+    for info in pkgutil.walk_packages(extractor.__path__, "extractor."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern | regex.Pattern) and isinstance(value.pattern, str):
+                found[f"{info.name}.{name}"] = value.pattern
+    return found
+
+
+def test_no_pattern_in_the_code_backtracks_without_bound() -> None:
+    code = _code_patterns()
+    assert len(code) > 10
+    analyzer = Analyzer(universe_of(list(code.values())))
+    bad = {where: [f.where for f in found][:2]
+           for where, pattern in code.items() if (found := backtracking_shapes(pattern, analyzer))}
     assert not bad, bad

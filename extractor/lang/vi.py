@@ -39,8 +39,8 @@ _LETTERS = regex.compile("[" + "".join(sorted(ch for ch in map(chr, range(0x00C0
 
 # underthesea ends a sentence at "1." before an invisible character ("1.\u200f265"): such a cut is
 # inside a number when the pieces touch and an invisible character sits at the cut.
-_NUMBER_CUT_BEFORE = regex.compile(r"\d\p{Cf}*[.,]?\p{Cf}*$")
-_NUMBER_CUT_AFTER = regex.compile(r"\p{Cf}*[.,]?\p{Cf}*\d")
+_NUMBER_CUT_BEFORE = regex.compile(r"\d\p{Cf}*+(?:[.,]\p{Cf}*+)?$")
+_NUMBER_CUT_AFTER = regex.compile(r"\p{Cf}*+(?:[.,]\p{Cf}*+)?\d")
 _INVISIBLE = regex.compile(r"\p{Cf}")
 
 
