@@ -18,7 +18,7 @@ import regex
 
 from extractor import patterns
 from extractor.gazetteer.model import Gazetteer, Unit
-from extractor.spans import DisjointSpans, SpanUnion
+from extractor.spans import CoveringSpans, DisjointSpans, SpanUnion
 from extractor.textdoc import TextDoc
 
 LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "district": 3, "ward": 4, "town": 4, "site": 5}
@@ -175,24 +175,28 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
     rules = place_rules(tdoc.lang)
     text = tdoc.match_text
     found: list[PlaceMention] = []
+    covered = CoveringSpans(start, end)
     for name, province in rules.known_sites.items():
         pos = text.find(name, start, end)
         while pos >= 0:
             found.append(PlaceMention(pos, pos + len(name), name, name, "site", province, tdoc.pack.country))
+            covered.add(pos, pos + len(name))
             pos = text.find(name, pos + 1, end)
+    inside = DisjointSpans([(a.start, a.end) for a in admin], admin)  # the sentence's units never overlap
     for rx, level in zip(rules.sites, rules.site_levels, strict=True):
         for m in rx.finditer(text, start, end):
             s, e = (m.start("name"), m.end("name")) if "name" in m.re.groupindex else (m.start(), m.end())
             s, e = _trim(text, s, e)
-            if e - s < 2 or any(f.start <= s and e <= f.end for f in found):
+            if e - s < 2 or covered.covers(s, e):
                 continue
-            inner = [a for a in admin if s <= a.start and a.end <= e]
+            inner = inside.within(s, e)
             best = (_named_site(text[s:e], rules) or _site_unit(text, s, inner)
                     or _leading_unit(text[s:e], tdoc.pack.gazetteer()))
             found.append(PlaceMention(
                 s, e, tdoc.text[s:e], text[s:e], level, best.province if best else None, tdoc.pack.country,
                 district=best.district if best else None, city=best.city if best else None,
             ))
+            covered.add(s, e)
     found.sort(key=lambda f: (-(f.end - f.start), f.start))
     kept: list[PlaceMention] = []
     taken = SpanUnion()

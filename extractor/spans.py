@@ -4,6 +4,9 @@ so that stages de-duplicating thousands of mentions in a long article stay n log
 from __future__ import annotations
 
 import bisect
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 class SpanUnion:
@@ -28,14 +31,42 @@ class SpanUnion:
         self.ends[lo:hi] = [end]
 
 
-class DisjointSpans:
-    """Spans that do not overlap one another, sorted: which one holds a given span."""
+class DisjointSpans(Generic[T]):
+    """Spans that do not overlap one another, each with the thing it belongs to: which span holds a
+    given one, and which things lie within a given span."""
 
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        ordered = sorted(spans)
-        self.starts = [s for s, _ in ordered]
-        self.ends = [e for _, e in ordered]
+    def __init__(self, spans: list[tuple[int, int]], items: list[T] | None = None) -> None:
+        order = sorted(range(len(spans)), key=lambda i: spans[i])
+        self.starts = [spans[i][0] for i in order]
+        self.ends = [spans[i][1] for i in order]
+        self.items = [items[i] for i in order] if items is not None else []
 
     def holds(self, start: int, end: int) -> bool:
         i = bisect.bisect_right(self.starts, start) - 1
         return i >= 0 and end <= self.ends[i]
+
+    def within(self, start: int, end: int) -> list[T]:
+        """The things whose spans lie inside [start, end), in order."""
+        return self.items[bisect.bisect_left(self.starts, start) : bisect.bisect_right(self.ends, end)]
+
+
+class CoveringSpans:
+    """Spans added one by one within [origin, limit]: whether one of them covers a given span. A
+    Fenwick tree holds the largest end among the spans starting at or before each offset."""
+
+    def __init__(self, origin: int, limit: int) -> None:
+        self.origin = origin
+        self.tree = [-1] * (limit - origin + 2)
+
+    def add(self, start: int, end: int) -> None:
+        i = start - self.origin + 1
+        while i < len(self.tree):
+            self.tree[i] = max(self.tree[i], end)
+            i += i & -i
+
+    def covers(self, start: int, end: int) -> bool:
+        i, best = start - self.origin + 1, -1
+        while i > 0:
+            best = max(best, self.tree[i])
+            i -= i & -i
+        return best >= end

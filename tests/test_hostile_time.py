@@ -118,6 +118,9 @@ SHAPES = [
     ("vi-places-dense", _places("vi"),
      "".join(f"Tại Trường THPT Số {i}, phường {i % 9 + 1}, quận Liên Chiểu, Đà Nẵng, toàn quận có {i} người.\n\n"
              for i in range(1000)), "vi"),
+    # one sentence that never ends, naming a site and its units thousands of times
+    ("zh-places-one-sentence", _places("zh"),
+     "".join(f"在金水区第{i}中学、开封市，" for i in range(3000)) + "。", "zh"),
     ("zh-places-dense", _places("zh"),
      "".join(f"在郑州市金水区第{i}中学、开封市、洛阳市和新乡市，全市共有{i}人献血。\n\n" for i in range(1500)), "zh"),
 ]
