@@ -1,6 +1,7 @@
 """Properties that hold for any input, checked on generated text (hypothesis): number reading,
 date finding, figure finding and the whole article never raise, every span is exact (the text at
-[start, end) is the mention's words), and a second run gives the same result."""
+[start, end) is the mention's words), and a second run gives the same result; the span sets the
+stages de-duplicate with answer as a scan over all spans would."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from extractor.figures import find_figures
 from extractor.lang import get_pack
 from extractor.numbers import MAX_VALUE
 from extractor.pipeline import extract_text
+from extractor.spans import CoveringSpans, DisjointSpans, SpanUnion
 from extractor.textdoc import segment
 
 # Pieces a report is made of, and the characters that break naive readers: digit runs, Chinese
@@ -88,3 +90,25 @@ def test_whole_articles_never_raise_with_exact_spans(vi_text: str, zh_text: str)
             for item in article[key]:
                 assert text[item["start"] : item["end"]] == item["text"], (key, item)
         assert extract_text(text, lang=lang, published="2024-06-14").outcomes == result.outcomes
+
+
+_SPANS = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12)).map(lambda p: (p[0], p[0] + p[1])), max_size=30)
+
+
+@_SETTINGS
+@given(_SPANS, _SPANS)
+def test_span_sets_answer_as_a_scan_would(added: list[tuple[int, int]], queries: list[tuple[int, int]]) -> None:
+    union, covering = SpanUnion(), CoveringSpans(0, 80)
+    for start, end in added:
+        union.add(start, end)
+        covering.add(start, end)
+    disjoint: list[tuple[int, int]] = []
+    for start, end in sorted(added):
+        if all(end <= s or e <= start for s, e in disjoint):
+            disjoint.append((start, end))
+    held = DisjointSpans(disjoint, disjoint)
+    for start, end in queries:
+        assert union.overlaps(start, end) == any(s < end and start < e for s, e in added)
+        assert covering.covers(start, end) == any(s <= start and end <= e for s, e in added)
+        assert held.holds(start, end) == any(s <= start and end <= e for s, e in disjoint)
+        assert held.within(start, end) == [(s, e) for s, e in disjoint if start <= s and e <= end]
