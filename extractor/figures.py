@@ -11,6 +11,7 @@ column of each following row a figure, its span the number in the cell; other co
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
@@ -21,6 +22,7 @@ from extractor import patterns
 from extractor.lang import get_pack
 from extractor.metrics import METRICS
 from extractor.numbers import clean, qualifier_of
+from extractor.spans import SpanUnion
 from extractor.textdoc import Sentence, TextDoc
 
 _SPAN_GROUPS = ("qual", "num", "num2", "qual_after", "unit")
@@ -90,8 +92,10 @@ def find_figures(tdoc: TextDoc) -> list[Figure]:
         figures.extend(sentence_figures(tdoc.match_text, sentence, tdoc.lang))
     table = table_figures(tdoc)
     if table:
-        figures = sorted(figures + [t for t in table if not any(f.start < t.end and t.start < f.end for f in figures)],
-                         key=lambda f: f.start)
+        taken = SpanUnion()
+        for f in figures:
+            taken.add(f.start, f.end)
+        figures = sorted(figures + [t for t in table if not taken.overlaps(t.start, t.end)], key=lambda f: f.start)
     for figure in figures:  # rules read the folded text; the words are the article's own
         figure.text = tdoc.text[figure.start : figure.end]
     return figures
@@ -105,26 +109,27 @@ def _number_pattern(lang: str) -> regex.Pattern[str]:
 def sentence_figures(text: str, sentence: Sentence, lang: str) -> list[Figure]:
     if not _number_pattern(lang).search(text, sentence.start, sentence.end):
         return []  # every figure rule reads a {NUM}: a sentence without one needs no rule run
-    taken: list[tuple[int, int]] = []
+    taken = SpanUnion()
     found: list[Figure] = []
     sentence_text = text[sentence.start : sentence.end]
+    cues = StatusCues(text, sentence.start, sentence.end, lang)
     for rule in _rules(lang):
         if rule.requires_sentence and not rule.requires_sentence.search(sentence_text):
             continue
         for m in rule.pattern.finditer(text, sentence.start, sentence.end):
             span = _figure_span(m)
-            if any(s < span[1] and span[0] < e for s, e in taken):
+            if taken.overlaps(*span):
                 continue
             if rule.metric is None:  # a blocking rule: the whole match is no figure
-                taken.append((m.start(), m.end()))
+                taken.add(m.start(), m.end())
                 continue
             figure = _figure(text, m, span, rule, lang)
             if figure is None:
                 continue
-            taken.append(span)
+            taken.add(*span)
             figure.sentence = sentence.index
             figure.status = (bracketed_status(text, sentence.start, figure.start, lang)
-                             or status_before(text, sentence.start, figure.start, lang))
+                             or cues.status_at(figure.start))
             found.append(figure)
     return sorted(found, key=lambda f: f.start)
 
@@ -278,6 +283,31 @@ def bracketed_status(text: str, sentence_start: int, pos: int, lang: str) -> str
         if rx.search(window):
             return status
     return None
+
+
+class StatusCues:
+    """The status cues of one sentence, found once: the status at a position is that of the last cue
+    that ends before it, as if the cues were searched between the sentence start and the position."""
+
+    def __init__(self, text: str, sentence_start: int, sentence_end: int, lang: str) -> None:
+        self.text, self.start, self.lang = text, sentence_start, lang
+        # per cue pattern, its matches over the whole sentence, in order
+        self.matches = [(status, rx, list(rx.finditer(text, sentence_start, sentence_end)))
+                        for status, rx in _status_cues(lang)]
+        self.ends = [[m.end() for m in found] for _, _, found in self.matches]
+
+    def status_at(self, pos: int) -> str:
+        best_status, best_end = "actual", -1
+        for (status, rx, found), ends in zip(self.matches, self.ends, strict=True):
+            i = bisect.bisect_right(ends, pos)  # matches ending at or before pos
+            end = ends[i - 1] if i else -1
+            if i < len(found) and found[i].start() < pos:
+                # a cue running over pos: searched up to pos, it may end earlier ("计划采集约300")
+                for m in rx.finditer(self.text, end if i else self.start, pos):
+                    end = max(end, m.end())
+            if end > best_end:
+                best_status, best_end = status, end
+        return best_status
 
 
 def status_before(text: str, sentence_start: int, pos: int, lang: str) -> str:

@@ -18,6 +18,7 @@ import regex
 
 from extractor import patterns
 from extractor.gazetteer.model import Gazetteer, Unit
+from extractor.spans import CoveringSpans, DisjointSpans, SpanUnion
 from extractor.textdoc import TextDoc
 
 LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "district": 3, "ward": 4, "town": 4, "site": 5}
@@ -91,9 +92,11 @@ def _optional(pf: patterns.PatternFile, key: str) -> regex.Pattern[str] | None:
 def find_places(tdoc: TextDoc) -> list[PlaceMention]:
     """Every place mention of the article's sentences, in reading order, provinces resolved."""
     spans = [(s.start, s.end) for s in tdoc.sentences]
-    admin = [m for start, end in spans for m in _admin_mentions(tdoc, start, end)]
+    admin_by_sentence = [_admin_mentions(tdoc, start, end) for start, end in spans]
+    admin = [m for found in admin_by_sentence for m in found]
     _resolve_homonyms(admin)
-    sites = [m for start, end in spans for m in _site_mentions(tdoc, start, end, admin)]
+    sites = [m for (start, end), inner in zip(spans, admin_by_sentence, strict=True)
+             for m in _site_mentions(tdoc, start, end, inner)]
     mentions = _drop_inside(admin, sites) + sites
     anaphors = [m for start, end in spans for m in _anaphor_mentions(tdoc, start, end)]
     mentions = _drop_overlapping(mentions, anaphors)
@@ -143,11 +146,11 @@ def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
     chunk = text[start:end]
     hay = pack.gazetteer_haystack(chunk)
     rules = place_rules(tdoc.lang)
-    hidden = [m.span() for m in rules.not_places.finditer(chunk)] if rules.not_places else []
+    hidden = DisjointSpans([m.span() for m in rules.not_places.finditer(chunk)] if rules.not_places else [])
     hits: list[tuple[int, int, str]] = []
     for last, key in gaz.automaton.iter(hay):
         s, e = last - len(key) + 1, last + 1
-        if any(hs <= s and e <= he for hs, he in hidden):
+        if hidden.holds(s, e):
             continue
         typed = any(t for _, t in gaz.by_key[key])
         if rules.street_words and not typed and rules.street_words.match(chunk, e):
@@ -157,9 +160,11 @@ def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
         hits.append((s, e, key))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
     kept: list[tuple[int, int, str]] = []
+    taken = SpanUnion()
     for hit in hits:
-        if all(hit[1] <= k[0] or k[1] <= hit[0] for k in kept):
+        if not taken.overlaps(hit[0], hit[1]):
             kept.append(hit)
+            taken.add(hit[0], hit[1])
     if rules.generic_names:  # "城区" alone is any downtown; "阳泉市城区" is the district
         kept = [k for k in kept if not rules.generic_names.fullmatch(k[2]) or any(o[1] == k[0] for o in kept)]
     mentions = []
@@ -204,18 +209,21 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
     rules = place_rules(tdoc.lang)
     text = tdoc.match_text
     found: list[PlaceMention] = []
+    covered = CoveringSpans(start, end)
     for name, province in rules.known_sites.items():
         pos = text.find(name, start, end)
         while pos >= 0:
             found.append(PlaceMention(pos, pos + len(name), name, name, "site", province, tdoc.pack.country))
+            covered.add(pos, pos + len(name))
             pos = text.find(name, pos + 1, end)
+    inside = DisjointSpans([(a.start, a.end) for a in admin], admin)  # the sentence's units never overlap
     for rx, level in zip(rules.sites, rules.site_levels, strict=True):
         for m in rx.finditer(text, start, end):
             s, e = (m.start("name"), m.end("name")) if "name" in m.re.groupindex else (m.start(), m.end())
             s, e = _trim(text, s, e)
-            if e - s < 2 or any(f.start <= s and e <= f.end for f in found):
+            if e - s < 2 or covered.covers(s, e):
                 continue
-            inner = [a for a in admin if s <= a.start and a.end <= e]
+            inner = inside.within(s, e)
             unit = _site_unit(text, s, inner)
             best = _named_site(text[s:e], rules) or unit
             # a campus or street named with a bare county name is no place in that county ("望江校区")
@@ -232,11 +240,14 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
                 district=best.district if best else None, city=best.city if best else None,
                 placed_by_prefix=by_prefix,
             ))
+            covered.add(s, e)
     found.sort(key=lambda f: (-(f.end - f.start), f.start))
     kept: list[PlaceMention] = []
+    taken = SpanUnion()
     for f in found:
-        if all(f.end <= k.start or k.end <= f.start for k in kept):
+        if not taken.overlaps(f.start, f.end):
             kept.append(f)
+            taken.add(f.start, f.end)
     return kept
 
 
@@ -302,12 +313,15 @@ def _anaphor_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]
 
 
 def _drop_inside(admin: list[PlaceMention], sites: list[PlaceMention]) -> list[PlaceMention]:
-    return [a for a in admin if not any(s.start <= a.start and a.end <= s.end for s in sites)]
+    held = DisjointSpans([(s.start, s.end) for s in sites])  # kept sites never overlap
+    return [a for a in admin if not held.holds(a.start, a.end)]
 
 
 def _drop_overlapping(mentions: list[PlaceMention], anaphors: list[PlaceMention]) -> list[PlaceMention]:
-    kept = [a for a in anaphors if not any(m.start < a.end and a.start < m.end for m in mentions)]
-    return mentions + kept
+    taken = SpanUnion()
+    for m in mentions:
+        taken.add(m.start, m.end)
+    return mentions + [a for a in anaphors if not taken.overlaps(a.start, a.end)]
 
 
 def _resolve_anaphors(mentions: list[PlaceMention], tdoc: TextDoc) -> list[PlaceMention]:
@@ -332,8 +346,9 @@ def _resolve_anaphors(mentions: list[PlaceMention], tdoc: TextDoc) -> list[Place
         if m.level == "here":
             sentence = tdoc.sentence_at(m.start)
             clause_start = sentence.clause_of(m.start)[0] if sentence else m.start
-            earlier = [p for p in named if p.end <= clause_start]
-            antecedent = earlier[-1] if earlier else (named[-1] if named else None)
+            # the last place named before the clause: only the clause's own places lie after it
+            earlier = next((p for p in reversed(named) if p.end <= clause_start), None)
+            antecedent = earlier or (named[-1] if named else None)
         else:
             antecedent = last.get(m.level) or (last.get("district") if m.level == "city" else None)
         if m.level == "city" and antecedent is None:

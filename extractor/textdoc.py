@@ -8,6 +8,8 @@ place stage uses them to refuse gazetteer hits that cut through a word ("广泰�
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -20,7 +22,7 @@ from extractor.lang import LanguagePack, codes, get_pack
 _CLAUSE_BREAK = re.compile(r"[;；，：]|[,:](?=\s)|\s[-–]\s")
 _SENTENCE_END = regex.compile(r"[.!?。！？](?:\s|$)|[。！？]|[:：]\s*$")  # or a list's head
 # A paragraph ends with one of these (closing quotes and brackets aside); a heading does not.
-_OPEN_ENDING = regex.compile(r"[^.!?…;:。！？；：\s]\s*[”’\"'»」』)）]*\s*$")
+_OPEN_ENDING = regex.compile(r"[^.!?…;:。！？；：\s]\s*+[”’\"'»」』)）]*+\s*+$")
 
 
 @dataclass
@@ -41,9 +43,9 @@ class Sentence:
     clauses: list[tuple[int, int]] = field(default_factory=list)
 
     def clause_of(self, pos: int) -> tuple[int, int]:
-        for start, end in self.clauses:
-            if start <= pos < end:
-                return start, end
+        i = bisect.bisect_right(self.clauses, (pos, math.inf)) - 1  # clauses are sorted and disjoint
+        if i >= 0 and self.clauses[i][0] <= pos < self.clauses[i][1]:
+            return self.clauses[i]
         return self.start, self.end
 
 
@@ -80,10 +82,14 @@ class TextDoc:
     def token_starts(self) -> set[int]:
         return {token.idx for token in self.spacy_doc}
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
     def sentence_at(self, pos: int) -> Sentence | None:
-        for sentence in self.sentences:
-            if sentence.start <= pos < sentence.end:
-                return sentence
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1  # sentences are sorted and disjoint
+        if i >= 0 and self.sentences[i].start <= pos < self.sentences[i].end:
+            return self.sentences[i]
         return None
 
     def is_word_aligned(self, start: int, end: int) -> bool:

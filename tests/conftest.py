@@ -9,6 +9,7 @@ import tempfile
 _TMP_HOME = tempfile.mkdtemp(prefix="extractor-test-home-")
 os.environ["HOME"] = _TMP_HOME
 os.environ["EXTRACTOR_CACHE_DIR"] = os.path.join(_TMP_HOME, "cache")
+os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = os.path.join(_TMP_HOME, "hypothesis")  # not ./.hypothesis
 
 
 def pytest_configure(config: object) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 
 from extractor.html.decoding import squash
 from extractor.html.metadata import parse_date
@@ -51,17 +51,37 @@ def _named(el: Tag, kind: str) -> bool:
     return any(name_matches(kind, n) for n in names if n)
 
 
-def _protected(el: Tag) -> bool:
+def _protected(el: Tag, below: dict[int, tuple[bool, int]]) -> bool:
     """Never drop a node that wraps the headline or the article itself (class 'has-sidebar', or a
     body classed 'post-content share-enabled'): several long paragraphs are prose, not furniture,
-    unless the node is named a comment or related-news box."""
+    unless the node is named a comment or related-news box. `below` holds what each element has
+    beneath it (`_beneath`)."""
     if el.name in ("html", "body", "article", "main"):
         return True
-    if el.find(["h1", "article"]) or el.find(attrs={"itemprop": "articleBody"}):
+    holds_article, long_paragraphs = below[id(el)]
+    if holds_article:
         return True
     if _named(el, "sure_furniture"):
         return False
-    return sum(len(squash(p.get_text(" "))) >= 80 for p in el.find_all("p")) >= 3
+    return long_paragraphs >= 3
+
+
+def _beneath(root: Tag) -> dict[int, tuple[bool, int]]:
+    """For each element under `root`: whether a headline, an <article> or an articleBody lies beneath
+    it, and how many paragraphs of 80 characters or more. One pass from the leaves up, instead of a
+    search under every candidate box (quadratic when boxes nest deep)."""
+    tags = [root, *(d for d in root.descendants if isinstance(d, Tag))]
+    below: dict[int, tuple[bool, int]] = {}
+    for el in reversed(tags):  # every element after all of its descendants
+        holds, paragraphs = False, 0
+        for child in el.children:
+            if not isinstance(child, Tag):
+                continue
+            child_holds, child_paragraphs = below[id(child)]
+            holds = holds or child_holds or child.name in ("h1", "article") or child.get("itemprop") == "articleBody"
+            paragraphs += child_paragraphs + (child.name == "p" and len(squash(child.get_text(" "))) >= 80)
+        below[id(el)] = (holds, paragraphs)
+    return below
 
 
 def _remove_furniture(root: Tag) -> None:
@@ -69,10 +89,11 @@ def _remove_furniture(root: Tag) -> None:
         el.extract()
     for el in root.find_all(_DROP_TAGS):
         el.decompose()
-    for el in root.find_all("header"):
-        if not el.find_parent("article"):  # site header (logo, menu); an article's own header stays
-            el.decompose()
-    for el in [e for e in root.find_all(True) if _named(e, "furniture") and not _protected(e)]:
+    for el in _outside(root, "header", "article"):  # site header (logo, menu); an article's own stays
+        el.decompose()
+    boxes = [e for e in root.find_all(True) if _named(e, "furniture")]
+    below = _beneath(root) if boxes else {}
+    for el in [e for e in boxes if not _protected(e, below)]:
         if not el.decomposed:
             el.decompose()
 
@@ -89,28 +110,48 @@ class _Block:
 
 
 def _blocks(el: Tag) -> list[_Block]:
-    """The element's text as paragraphs: one per innermost block element or <br>-separated line."""
+    """The element's text as paragraphs: one per innermost block element or <br>-separated line.
+
+    Walked with an explicit stack, not recursion, and with the elements holding a block element
+    found in one pass: a page nested 100,000 levels deep is read in linear time."""
+    holds_block = _holding_blocks(el)
     out: list[_Block] = []
-    parts: list[tuple[str, bool]] = []
-
-    def flush() -> None:
-        out.extend(_lines(parts, el.name))
-        parts.clear()
-
-    for child in el.children:
-        if isinstance(child, NavigableString):
+    # one frame per open element: its remaining children and the inline parts collected so far
+    stack: list[tuple[Tag, Iterator[PageElement], list[tuple[str, bool]]]] = [(el, iter(el.children), [])]
+    while stack:
+        node, children, parts = stack[-1]
+        child = next(children, None)
+        if child is None:
+            out.extend(_lines(parts, node.name))
+            stack.pop()
+        elif isinstance(child, NavigableString):
             parts.append((str(child), False))
         elif not isinstance(child, Tag):
             continue
         elif child.name == "br":
             parts.append(("\n", False))
-        elif child.name in _BLOCK_TAGS or child.find(list(_BLOCK_TAGS)):
-            flush()
-            out.extend(_blocks(child))
+        elif child.name in _BLOCK_TAGS or id(child) in holds_block:
+            out.extend(_lines(parts, node.name))
+            parts.clear()
+            stack.append((child, iter(child.children), []))
         else:
             parts.append((child.get_text(), child.name == "a" or child.find("a") is not None))
-    flush()
     return out
+
+
+def _holding_blocks(root: Tag) -> set[int]:
+    """The ids of the elements under `root` that have a block element among their descendants: each
+    block element marks its ancestors up to the first one already marked, so each is marked once."""
+    marked: set[int] = set()
+    for node in root.descendants:
+        if isinstance(node, Tag) and node.name in _BLOCK_TAGS:
+            parent = node.parent
+            while parent is not None and id(parent) not in marked:
+                marked.add(id(parent))
+                if parent is root:
+                    break
+                parent = parent.parent
+    return marked
 
 
 def _lines(parts: list[tuple[str, bool]], tag: str) -> Iterator[_Block]:
@@ -128,25 +169,61 @@ def _lines(parts: list[tuple[str, bool]], tag: str) -> Iterator[_Block]:
 
 
 def _score_containers(root: Tag) -> Tag | None:
-    """Readability-style: the prose in each paragraph credits its container fully, the next one up half."""
+    """Readability-style: the prose in each paragraph credits its container fully, the next one up half.
+
+    One walk down the tree carries, for each element, whether it sits inside a link and its nearest
+    block element, instead of a walk up from every string (quadratic on a deeply nested page)."""
     scores: dict[int, float] = {}
     nodes: dict[int, Tag] = {}
-    for string in root.find_all(string=True):
-        text = squash(str(string))
-        if len(text) < 10 or string.find_parent("a"):
+    above = list(_ancestors(root))  # the start of the walk: what lies above `root`
+    in_link = any(a.name == "a" for a in above)
+    top = above[-1] if above else root
+    nearest = next((a for a in above if a.name in _BLOCK_TAGS and a.parent is not None), None)
+    # pre-order, so containers are credited in document order (ties go to the first, as before)
+    stack: list[tuple[PageElement, bool, Tag | None]] = [(root, in_link, nearest)]
+    while stack:
+        element, link, block = stack.pop()
+        if isinstance(element, Tag):
+            link = link or element.name == "a"
+            own = element if element.name in _BLOCK_TAGS and element.parent is not None else block
+            stack.extend((child, link, own) for child in reversed(element.contents))
             continue
-        block = string.parent
-        while block is not None and block.name not in _BLOCK_TAGS and block.parent is not None:
-            block = block.parent
-        holder = block.parent if block is not None and block.name in _PARA_TAGS else block
-        for node, weight in ((holder, 1.0), (holder.parent if holder else None, 0.5)):
-            if isinstance(node, Tag):
-                nodes[id(node)] = node
-                scores[id(node)] = scores.get(id(node), 0.0) + weight * len(text)
+        if not isinstance(element, NavigableString):
+            continue
+        text = squash(str(element))
+        if len(text) < 10 or link:
+            continue
+        container = block if block is not None else top
+        holder = container.parent if container.name in _PARA_TAGS else container
+        for target, weight in ((holder, 1.0), (holder.parent if holder else None, 0.5)):
+            if isinstance(target, Tag):
+                nodes[id(target)] = target
+                scores[id(target)] = scores.get(id(target), 0.0) + weight * len(text)
     if not scores:
         return None
     best = max(scores, key=lambda k: scores[k] * _class_bonus(nodes[k]))
     return nodes[best]
+
+
+def _outside(root: Tag, name: str, container: str) -> list[Tag]:
+    """The `name` elements with no `container` element above them, in one walk down the tree."""
+    found: list[Tag] = []
+    inside = any(a.name == container for a in _ancestors(root))
+    stack: list[tuple[Tag, bool]] = [(root, inside)]
+    while stack:
+        el, inside = stack.pop()
+        if el.name == name and not inside:
+            found.append(el)
+        inside = inside or el.name == container
+        stack.extend((child, inside) for child in reversed(el.contents) if isinstance(child, Tag))
+    return found
+
+
+def _ancestors(el: Tag) -> Iterator[Tag]:
+    parent = el.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
 
 
 def _class_bonus(node: Tag) -> float:
@@ -211,5 +288,5 @@ def main_text(soup: BeautifulSoup, title: str | None, sel: ArticleSelectors | No
     _remove_furniture(soup)
     body = _body(soup, sel)
     paragraphs = _sapo(soup, body, sel) + (_keep(_blocks(body), title) if body else [])
-    paragraphs = [p for i, p in enumerate(paragraphs) if p not in paragraphs[:i]]
+    paragraphs = list(dict.fromkeys(paragraphs))  # a repeated paragraph once, in first-seen order
     return "\n\n".join(([title] if title else []) + paragraphs)

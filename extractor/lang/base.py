@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
+from extractor.numbers import strip_invisible, within_range
+
 if TYPE_CHECKING:  # type hints only: textdoc imports this package
     from extractor.gazetteer.model import Gazetteer
     from extractor.numbers import Number
@@ -76,9 +78,17 @@ class LanguagePack(ABC):
 
     # --- numbers ------------------------------------------------------------------------------
 
-    @abstractmethod
     def parse_number(self, text: str) -> Number | None:
-        """The value of a numeral matched by `{NUM}` ("1.635.000", "12万"); None when it is none."""
+        """The value of a numeral matched by `{NUM}` ("1.635.000", "12万"); None when it is none, or
+        when its value is beyond what a figure can be (`extractor.numbers.within_range`). Invisible
+        format characters inside it ("1\u200b265") are skipped."""
+        numeral = strip_invisible(text)
+        number = self.read_number(numeral)
+        return number if number is not None and within_range(number, numeral) else None
+
+    @abstractmethod
+    def read_number(self, text: str) -> Number | None:
+        """The language's reading of a numeral (no invisible characters in it)."""
 
     # --- places -------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from extractor import patterns
 from extractor.gazetteer.model import Gazetteer
 from extractor.gazetteer.vn import layout_change, province_2025, vn_gazetteer
 from extractor.lang.base import LanguagePack, ScriptEvidence
-from extractor.numbers import Number
+from extractor.numbers import Number, combine_groups
 
 if TYPE_CHECKING:
     from extractor.textdoc import TextDoc
@@ -37,6 +37,65 @@ _LETTERS = regex.compile("[" + "".join(sorted(ch for ch in map(chr, range(0x00C0
                                               if _is_vietnamese_letter(ch))) + "]")
 
 
+# underthesea ends a sentence at "1." before an invisible character ("1.\u200f265"): such a cut is
+# inside a number when the pieces touch and an invisible character sits at the cut.
+_NUMBER_CUT_BEFORE = regex.compile(r"\d\p{Cf}*+(?:[.,]\p{Cf}*+)?$")
+_NUMBER_CUT_AFTER = regex.compile(r"\p{Cf}*+(?:[.,]\p{Cf}*+)?\d")
+_INVISIBLE = regex.compile(r"\p{Cf}")
+
+
+def _rejoin_numbers(chunk: str, pieces: list[str]) -> list[str]:
+    out: list[str] = []
+    cursor = last_end = 0
+    for piece in pieces:
+        found = chunk.find(piece, cursor)
+        if found < 0:
+            return pieces  # the splitter changed the text: the caller copes
+        cut = _NUMBER_CUT_BEFORE.search(out[-1]) if out and found == last_end else None
+        after = _NUMBER_CUT_AFTER.match(piece) if cut else None
+        if cut and after and _INVISIBLE.search(cut.group() + after.group()):
+            out[-1] += piece
+        else:
+            out.append(piece)
+        cursor = last_end = found + len(piece)
+    return out
+
+
+def _groups(text: str, scales: dict[str, int]) -> list[tuple[str, str | None]]:
+    """"2 triệu 500 nghìn" -> [("2", "triệu"), ("500", "nghìn")]; [] when the text is not of groups."""
+    pieces = text.split()
+    groups: list[tuple[str, str | None]] = []
+    for piece in pieces:
+        scale = next((word for word in scales if piece.lower() == word), None)
+        if scale is None:
+            for word in scales:  # "2nghìn": the scale glued to the digits
+                if piece.lower().endswith(word) and piece[0].isdigit():
+                    groups.append((piece[: -len(word)], word))
+                    break
+            else:
+                groups.append((piece, None))
+        elif groups and groups[-1][1] is None:
+            groups[-1] = (groups[-1][0], scale)
+        else:
+            return []
+    return groups
+
+
+def _digits_value(numeral: str) -> float | None:
+    if not numeral or not numeral[0].isdigit():
+        return None
+    if _THOUSANDS.match(numeral):
+        digits = numeral.replace(".", "").replace(",", ".")
+    elif "," in numeral:
+        digits = numeral.replace(",", ".")  # the decimal comma
+    else:
+        digits = numeral  # "172.9": a decimal dot, as web copy writes it
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
@@ -55,7 +114,7 @@ class Vietnamese(LanguagePack):
     def sentences(self, chunk: str) -> list[str]:
         from underthesea import sent_tokenize
 
-        return [s.strip() for s in sent_tokenize(chunk) if s.strip()]
+        return _rejoin_numbers(chunk, [s.strip() for s in sent_tokenize(chunk) if s.strip()])
 
     def tokens(self, text: str) -> list[tuple[int, int]]:
         from underthesea import word_tokenize
@@ -84,30 +143,19 @@ class Vietnamese(LanguagePack):
         for text in texts:
             word_tokenize(text, use_token_normalize=False)
 
-    def parse_number(self, text: str) -> Number | None:
-        """"1.635.000", "1,85 triệu", "172.9" (web copy's decimal dot), "một nghìn"."""
-        text = text.strip()
+    def read_number(self, text: str) -> Number | None:
+        """"1.635.000", "1,85 triệu", "172.9" (web copy's decimal dot), "một nghìn", "1 nghìn 200"."""
         data = patterns.load(self.code, "numbers").data
-        multiplier = 1
-        for word, factor in data["scales"].items():
-            if text.endswith(word):
-                text, multiplier = text[: -len(word)].strip(), factor
-                break
+        scales: dict[str, int] = data["scales"]
         words: dict[str, int] = data["words"]
-        if text.lower() in words:  # "một nghìn": a numeral word before a scale
-            return Number(float(words[text.lower()]) * multiplier)
-        if not text or not text[0].isdigit():
-            return None
-        if _THOUSANDS.match(text):
-            digits = text.replace(".", "").replace(",", ".")
-        elif "," in text:
-            digits = text.replace(",", ".")  # the decimal comma
-        else:
-            digits = text  # "172.9": a decimal dot, as web copy writes it
-        try:
-            return Number(float(digits) * multiplier)
-        except ValueError:
-            return None
+        groups: list[tuple[float, int | None, bool]] = []
+        for numeral, scale in _groups(text.strip(), scales):
+            value = float(words[numeral.lower()]) if numeral.lower() in words else _digits_value(numeral)
+            if value is None:
+                return None
+            groups.append((value, scales[scale] if scale else None, numeral.isdigit() and len(numeral) == 1))
+        value = combine_groups(groups) if groups else None
+        return Number(value) if value is not None else None
 
     def gazetteer(self) -> Gazetteer:
         return vn_gazetteer()

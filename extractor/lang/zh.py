@@ -15,15 +15,17 @@ from extractor import patterns
 from extractor.gazetteer.cn import cn_gazetteer
 from extractor.gazetteer.model import Gazetteer
 from extractor.lang.base import LanguagePack, ScriptEvidence
-from extractor.numbers import Number
+from extractor.numbers import Number, combine_groups
 
 if TYPE_CHECKING:
     from extractor.textdoc import TextDoc
 
 _SENTENCE_END = regex.compile(r"[。！？!?]+[”\"’」』）)]*")
 _DIGITS = "零〇一二两三四五六七八九"
-# "1,580余万": an approximation word may sit between the digits and 万/亿 (the rule reads it as a qualifier)
-_ARABIC_WITH_MULTIPLIER = regex.compile(r"^([0-9.,]+)(?:[余多](?=[万亿]))?([万亿千百])?([0-9一二三四五六七八九])?$")
+# A numeral of Arabic groups: "12万", "1,580余万" (an approximation word may sit between the digits and
+# 万/亿; the rule reads it as a qualifier), "3万4000", "25万6千", "1亿2000万", "5万3".
+_ARABIC_HEAD = regex.compile(r"([0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)(?:[余多](?=[万亿]))?([百千]?[万亿]|[百千])?")
+_ARABIC_TAIL = regex.compile(r"([0-9]+|[一二三四五六七八九])([百千]?[万亿]|[百千])?")
 _HAN = regex.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
 
 
@@ -89,30 +91,22 @@ class Chinese(LanguagePack):
         for text in texts:
             tokenizer.lcut(text)
 
-    def parse_number(self, text: str) -> Number | None:
-        """"12万", "1,580余万", "5万3", "一千二百", "千人", "三四百" (an approximate pair)."""
-        text = unicodedata.normalize("NFKC", text.strip()).replace("，", ",")
+    def read_number(self, text: str) -> Number | None:
+        """"12万", "1,580余万", "5万3", "3万4000", "一千二百", "千人", "三四百" (an approximate pair)."""
+        text = unicodedata.normalize("NFKC", text.strip())
         if not text:
             return None
         scales = _scales()
         try:
             if text[0].isdigit():
-                m = _ARABIC_WITH_MULTIPLIER.match(text)
-                if not m:
-                    return None
-                base = float(m.group(1).replace(",", ""))
-                unit = scales.get(m.group(2) or "", 1)
-                value = base * unit
-                if m.group(3):  # "5万3" = 53,000: the trailing digit counts the next order down
-                    value += _digit(m.group(3)) * unit / 10
-                return Number(value)
+                return _arabic(text, scales)
             if text[0] in scales:
                 text = "一" + text  # "千人" is a thousand people
             pair = _approximate_pair(text, scales)
             if pair:
                 return pair
             return Number(float(cn2an.cn2an(text.replace("〇", "零"), "normal")))
-        except (ValueError, ArithmeticError):
+        except (ValueError, ArithmeticError, KeyError):  # cn2an raises these on what is no numeral
             return None
 
     def gazetteer(self) -> Gazetteer:
@@ -124,6 +118,32 @@ class Chinese(LanguagePack):
         if typed:
             return offset + start in tdoc.token_starts
         return tdoc.is_word_aligned(offset + start, offset + end)
+
+
+def _scale(word: str | None, scales: dict[str, int]) -> int | None:
+    if not word:
+        return None
+    value = 1
+    for ch in word:  # "千万" is a thousand times ten thousand
+        value *= scales[ch]
+    return value
+
+
+def _arabic(text: str, scales: dict[str, int]) -> Number | None:
+    head = _ARABIC_HEAD.match(text)
+    if head is None:
+        return None
+    groups = [(float(head.group(1).replace(",", "")), _scale(head.group(2), scales), len(head.group(1)) == 1)]
+    pos = head.end()
+    while pos < len(text):
+        tail = _ARABIC_TAIL.match(text, pos)
+        if tail is None or groups[-1][1] is None:
+            return None
+        groups.append((float(_digit(tail.group(1))),
+                       _scale(tail.group(2), scales), len(tail.group(1)) == 1))
+        pos = tail.end()
+    value = combine_groups(groups)
+    return Number(value) if value is not None else None
 
 
 def _digit(ch: str) -> int:
