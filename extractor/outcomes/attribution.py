@@ -74,6 +74,7 @@ class Context:
     listed: list[Outcome] = field(default_factory=list)  # drives a sentence listed: a total that follows spans them
     events: list[Outcome] = field(default_factory=list)  # every dated drive told so far, in reading order
     area: PlaceMention | None = None  # the area the title (else the lead) names: what the article is about
+    province: str | None = None  # the last province any place named: it locates a venue the text names alone
 
 
 def enter_block(ctx: Context, sentence: Sentence, tdoc: TextDoc, list_item: regex.Pattern[str]) -> None:
@@ -115,16 +116,18 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
         ctx.area = next((p for p in places if p.level in ADMIN_LEVELS and p.level != "national"), None)
     if places:
         ctx.block_place = places[-1]
-        admin = [p for p in places if p.level in ADMIN_LEVELS]
+        admin = [p for p in places if p.level in ADMIN_LEVELS and _frames_what_follows(tdoc, sentence, p, produced)]
         if admin:
             ctx.carry_place = max(admin, key=lambda p: (p.start if p.level != "national" else -1))
+        ctx.province = next((p.province for p in reversed(places) if p.province), ctx.province)
     sentence_text = tdoc.text[sentence.start : sentence.end].rstrip()
     totals = [o for o in produced if o.figures]
     if totals and list_head.search(sentence_text):
         ctx.list_parent = totals[-1]  # "…thu được 1.265 đơn vị máu, cụ thể:" heads a list of drives
 
 
-def _frames_what_follows(tdoc: TextDoc, sentence: Sentence, date: DateMention, produced: list[Outcome]) -> bool:
+def _frames_what_follows(tdoc: TextDoc, sentence: Sentence, date: DateMention | PlaceMention,
+                         produced: list[Outcome]) -> bool:
     """A period carries to the paragraphs after it when the title, a heading or the lead names it, or
     when it comes before any figure of its sentence ("Năm 2016, …", "Theo báo cáo, năm 2023 …", "从12月21日
     开始，…"); a part told in passing ("Riêng 9 tháng đầu năm, …", "…; tính chung 9 tháng …", "其中…")
@@ -356,6 +359,9 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
             if source is not None and source.province:
                 outcome.place = _with_province(outcome.place, source)
                 break
+        else:
+            if ctx.province:  # "洪家楼校区" in an article that named Shandong only through a blood centre
+                outcome.place = replace(outcome.place, province=ctx.province)
 
 
 def _venue(tdoc: TextDoc, sentence: Sentence, places: list[PlaceMention], pos: int) -> PlaceMention | None:
