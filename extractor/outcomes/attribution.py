@@ -119,7 +119,6 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
         admin = [p for p in places if p.level in ADMIN_LEVELS and _frames_what_follows(tdoc, sentence, p, produced)]
         if admin:
             ctx.carry_place = max(admin, key=lambda p: (p.start if p.level != "national" else -1))
-        ctx.province = next((p.province for p in reversed(places) if p.province), ctx.province)
     sentence_text = tdoc.text[sentence.start : sentence.end].rstrip()
     totals = [o for o in produced if o.figures]
     if totals and list_head.search(sentence_text):
@@ -321,7 +320,8 @@ def attribution_places(tdoc: TextDoc, sentence: Sentence, by_place: dict[int, li
 
 
 def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ctx: Context,
-                  drive_extent: int | None = None, collectors: list[PlaceMention] | None = None) -> None:
+                  drive_extent: int | None = None, collectors: list[PlaceMention] | None = None,
+                  named: list[PlaceMention] | None = None) -> None:
     """The venue or area of the outcome's sentence, else its paragraph's, its drive's, the collecting
     centre's (only its own total), the article's."""
     pos = outcome.anchor
@@ -352,8 +352,8 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
     if outcome.place is not None and outcome.place.province is None and outcome.place.level != "national":
         fallback = ctx.block_place if ctx.block_place is not outcome.place else None
         earlier = [p for p in places if p.end <= outcome.place.start and p.level in ADMIN_LEVELS and p.province]
-        # a collector's city still locates the venue ("开封市中心血站在清明上河园…")
-        located_by = [p for p in collectors or [] if p.end <= outcome.place.start and p.province]
+        # a collector's or partner's city still locates the venue ("开封市中心血站在清明上河园…")
+        located_by = [p for p in named or collectors or [] if p.end <= outcome.place.start and p.province]
         for source in (earlier[-1] if earlier else None, located_by[-1] if located_by else None, fallback,
                        ctx.carry_place):
             if source is not None and source.province:

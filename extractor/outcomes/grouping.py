@@ -53,6 +53,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
     by_sentence_collector = _by_sentence([p for p in places if not_venues.get(id(p)) == COLLECTOR])
     # a quotation's speaker may be the blood station itself ("…”临沂市中心血站负责人说")
     by_sentence_speaker = _by_sentence([p for p in places if not_venues.get(id(p)) != PARTNER])
+    by_sentence_named = _by_sentence(places)  # every place a sentence names: they locate its venue
     ctx = Context()
     outcomes: list[Outcome] = []
     for sentence in tdoc.sentences:
@@ -71,7 +72,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
             outcome.period = base_period(tdoc, outcome.anchor, s_bases, outcome.period, sentence) or outcome.period
             outcome.period = annual_period(tdoc, outcome, outcome.period) or outcome.period
             choose_place(tdoc, outcome, s_places or quoted, ctx, drive_extent(outcome, s_dates),
-                         by_sentence_collector.get(sentence.index, []))
+                         by_sentence_collector.get(sentence.index, []), by_sentence_named.get(sentence.index, []))
             outcome.period = listed_venue_period(tdoc, outcome, ctx) or outcome.period
             recap = None if s_dates or not outcome.figures else recap_span(tdoc, outcome, ctx, rules.recap)
             if recap is not None:  # a total over the drives told before spans them
@@ -89,6 +90,8 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
         if frame is not None and frame not in produced:
             choose_place(tdoc, frame, s_places, ctx, drive_extent(frame, s_dates))
         update_context(ctx, s_dates, s_places, produced, tdoc, sentence, rules.list_head, frame)
+        ctx.province = next((p.province for p in reversed(by_sentence_named.get(sentence.index, [])) if p.province),
+                            ctx.province)
     outcomes = _dedupe(outcomes)
     for outcome in outcomes:
         outcome.id = outcome_id(article_id, outcome)
