@@ -322,8 +322,8 @@ def attribution_places(tdoc: TextDoc, sentence: Sentence, by_place: dict[int, li
 def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ctx: Context,
                   drive_extent: int | None = None, collectors: list[PlaceMention] | None = None,
                   named: list[PlaceMention] | None = None) -> None:
-    """The venue or area of the outcome's sentence, else its paragraph's, its drive's, the collecting
-    centre's (only its own total), the article's."""
+    """The venue or area of the outcome's sentence, else its paragraph's, its drive's, the article's, and
+    only when nothing else places it, the collecting centre's (its own total)."""
     pos = outcome.anchor
     clause = outcome.sentence.clause_of(pos)
     in_clause = [p for p in places if clause[0] <= p.start < clause[1]]
@@ -346,8 +346,8 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
         chosen, span = _qualified_place(tdoc.text, chosen, span, places)
         outcome.place, outcome.place_text_span = chosen, span
     else:
-        outcome.place = (ctx.block_place or (ctx.drive.place if ctx.drive else None)
-                         or (collectors[0] if collectors else None) or ctx.carry_place)
+        outcome.place = (ctx.block_place or (ctx.drive.place if ctx.drive else None) or ctx.carry_place
+                         or (collectors[0] if collectors else None))
         outcome.place_text_span = (outcome.place.start, outcome.place.end) if outcome.place else None
     if outcome.place is not None and outcome.place.province is None and outcome.place.level != "national":
         fallback = ctx.block_place if ctx.block_place is not outcome.place else None
