@@ -20,6 +20,7 @@ from extractor import patterns
 from extractor.textdoc import TextDoc
 
 # Periods that set the time frame for later paragraphs; a single day or range only speaks for its own.
+SAME_DAY_REACH = 3  # "当天", "cùng ngày" point back to the last day named up to this many paragraphs before
 CARRYING_KINDS = {"month", "same_month", "month_part", "month_range", "months", "quarter", "half", "year", "years",
                   "since", "since_year"}
 
@@ -407,8 +408,8 @@ def _resolve_relative(mention: DateMention, data: dict, last_day: DateMention | 
     word = mention.groups.get("word", "").lower()
     mention.names_day = word in data["same_day_words"] or word in data["relative_days"]
     if word in data["same_day_words"]:
-        # the day of this paragraph, or of the one just before ("…是世界献血者日。\n\n当天，…")
-        near = last_day is not None and mention.block - 1 <= last_day.block <= mention.block
+        # the last day named, in this paragraph or one of the three before ("…是世界献血者日。\n\n当天，…")
+        near = last_day is not None and mention.block - SAME_DAY_REACH <= last_day.block <= mention.block
         source = last_day if near else None
         if source is not None:
             mention.period_start = mention.period_end = source.period_start if source.kind != "range" else None

@@ -221,6 +221,20 @@ NUMBER_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "两": 2, "二": 2, "�
                 "七": 7, "八": 8, "九": 9, "十": 10}
 
 
+def same_day_event(outcome: Outcome, ctx: Context) -> Outcome | None:
+    """"据统计，当天…共采集全血238人次", "Cùng ngày, …": a figure its sentence does not place, of the day of
+    an event told before, belongs to that event and takes its venue."""
+    period = outcome.period
+    if period is None or period.period_start is None or not _names_day(period):
+        return None
+    if outcome.place is not None and outcome.place.sentence == outcome.sentence.index:
+        return None
+    day = (period.period_start, period.period_end or period.period_start)
+    events = [e for e in ctx.events if e.place is not None and e.period is not None
+              and (e.period.period_start, e.period.period_end or e.period.period_start) == day]
+    return events[-1] if len({e.place.name for e in events}) == 1 else None
+
+
 def recap_span(tdoc: TextDoc, outcome: Outcome, ctx: Context, recap: regex.Pattern[str]
                ) -> tuple[DateMention, PlaceMention | None] | None:
     """"Tổng cộng 3 đợt hiến máu nói trên đã tiếp nhận 272 đơn vị": the period from the first to the last
@@ -342,9 +356,10 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
         or (places[0] if places else None)
     )
     if chosen is not None:
+        chosen = _most_specific(chosen, places)
         chosen, span = _expand_chain(tdoc, chosen, places)
         chosen, span = _qualified_place(tdoc.text, chosen, span, places)
-        outcome.place, outcome.place_text_span = chosen, span
+        outcome.place, outcome.place_text_span = _with_bracketed_province(tdoc, chosen, places), span
     else:
         outcome.place = (ctx.block_place or (ctx.drive.place if ctx.drive else None) or ctx.carry_place
                          or (collectors[0] if collectors else None))
@@ -362,6 +377,29 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
         else:
             if ctx.province:  # "洪家楼校区" in an article that named Shandong only through a blood centre
                 outcome.place = replace(outcome.place, province=ctx.province)
+
+
+def _most_specific(place: PlaceMention, places: list[PlaceMention]) -> PlaceMention:
+    """"沈阳市和平区在太原街设点": of a chain of places written together, the last and most specific."""
+    ordered = sorted(places, key=lambda p: p.start)
+    current = place
+    for p in ordered:
+        if p.start == current.end and p.rank > current.rank:
+            current = p
+    return current
+
+
+_BRACKET_OPEN = regex.compile(r"\s*[(（]\s*")
+
+
+def _with_bracketed_province(tdoc: TextDoc, place: PlaceMention, places: list[PlaceMention]) -> PlaceMention:
+    """"西南大学（重庆市北碚区）": a venue's parents in brackets right after it say where it is."""
+    if place.province is not None:
+        return place
+    after = [p for p in places if p.start >= place.end and p.province]
+    if after and _BRACKET_OPEN.fullmatch(tdoc.match_text, place.end, after[0].start):
+        return _with_province(place, after[0])
+    return place
 
 
 def _venue(tdoc: TextDoc, sentence: Sentence, places: list[PlaceMention], pos: int) -> PlaceMention | None:

@@ -33,6 +33,7 @@ from extractor.outcomes.attribution import (
     nearest_date_before,
     non_venue_places,
     recap_span,
+    same_day_event,
     update_context,
 )
 from extractor.outcomes.model import Outcome
@@ -74,6 +75,9 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
             choose_place(tdoc, outcome, s_places or quoted, ctx, drive_extent(outcome, s_dates),
                          by_sentence_collector.get(sentence.index, []), by_sentence_named.get(sentence.index, []))
             outcome.period = listed_venue_period(tdoc, outcome, ctx) or outcome.period
+            event = same_day_event(outcome, ctx)
+            if event is not None and event.place is not None:
+                outcome.place, outcome.place_text_span = event.place, event.place_text_span
             recap = None if s_dates or not outcome.figures else recap_span(tdoc, outcome, ctx, rules.recap)
             if recap is not None:  # a total over the drives told before spans them
                 outcome.period, place = recap
@@ -221,7 +225,7 @@ def _dedupe(outcomes: list[Outcome]) -> list[Outcome]:
         if had_figures and not fresh:
             continue  # everything it said was said before (a lead restated in the body)
         if not had_figures:
-            key = (_period_tuple(outcome), outcome.sentence.block)
+            key = (_period_tuple(outcome), outcome.sentence.block, outcome.place.name if outcome.place else None)
             if key in seen_drives or outcome.period is None:
                 continue
             seen_drives.add(key)

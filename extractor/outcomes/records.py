@@ -16,7 +16,10 @@ from extractor.textdoc import TextDoc
 
 def outcome_id(article_id: str, outcome: Outcome) -> str:
     anchor = outcome.figures[0].start if outcome.figures else outcome.anchor
-    digest = hashlib.sha1(f"{article_id}|{outcome.sentence.start}|{anchor}".encode()).hexdigest()[:10]
+    key = f"{article_id}|{outcome.sentence.start}|{anchor}"
+    if not outcome.figures and outcome.place is not None:  # one date, several venues: one drive each
+        key += f"|{outcome.place.start}"
+    digest = hashlib.sha1(key.encode()).hexdigest()[:10]
     return f"{article_id}:{digest}"
 
 
