@@ -12,14 +12,14 @@ column of each following row a figure, its span the number in the cell; other co
 from __future__ import annotations
 
 import bisect
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 from typing import Any
 
 import regex
 
 from extractor import patterns
-from extractor.lang import get_pack
+from extractor.lang import LanguagePack, get_pack
 from extractor.metrics import METRICS
 from extractor.numbers import clean, qualifier_of
 from extractor.spans import SpanUnion
@@ -42,6 +42,7 @@ class Figure:
     high: int | float | None = None
     rule: str = ""
     sentence: int = -1
+    series: int | None = None  # its place in a respective list ("lần lượt 137, 96 và 84"), counted from 0
 
     def as_record(self) -> dict[str, Any]:
         return asdict(self)
@@ -131,7 +132,51 @@ def sentence_figures(text: str, sentence: Sentence, lang: str) -> list[Figure]:
             figure.status = (bracketed_status(text, sentence.start, figure.start, lang)
                              or cues.status_at(figure.start))
             found.append(figure)
+    found += _respective_figures(text, sentence, found, lang, taken)
     return sorted(found, key=lambda f: f.start)
+
+
+RESPECTIVE_WINDOW = 120  # how far before a figure its respective list may start
+
+
+@cache
+def _respective_rule(lang: str) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    pf = patterns.load(lang, "figures")
+    return pf.compile(pf.data["respective_list"]), pf.compile("{NUM}")
+
+
+def _respective_figures(text: str, sentence: Sentence, found: list[Figure], lang: str, taken: SpanUnion
+                        ) -> list[Figure]:
+    """"lần lượt 137, 96 và 84 đơn vị máu": the bare numbers of the list before a figure, one figure each,
+    with the figure's metric, unit and status; the figure itself is the list's last member."""
+    rule, number = _respective_rule(lang)
+    pack = get_pack(lang)
+    extra: list[Figure] = []
+    for fig in found:
+        window_start = max(sentence.start, fig.start - RESPECTIVE_WINDOW)
+        m = rule.search(text, window_start, fig.start)
+        if m is None or m.end() != fig.start:
+            continue
+        members = [n for n in number.finditer(text, m.start("list"), m.end("list"))]
+        parsed = [(n, pack.parse_number(n.group())) for n in members]
+        if not parsed or any(p is None for _, p in parsed):
+            continue
+        factor = fig.value / number_value if (number_value := _value_of(fig, pack)) else 1
+        for i, (n, p) in enumerate(parsed):
+            if taken.overlaps(n.start(), n.end()):
+                continue
+            extra.append(replace(fig, value=clean(p.value * factor), text=text[n.start() : n.end()],
+                                 start=n.start(), end=n.end(), low=None, high=None, series=i,
+                                 qualifier="exact"))
+        fig.series = len(parsed)
+    return extra
+
+
+def _value_of(fig: Figure, pack: LanguagePack) -> float | None:
+    """The number a figure's words say, before its unit's factor ("1,2 triệu" says 1.2 million)."""
+    m = _number_pattern(pack.code).search(fig.text)
+    parsed = pack.parse_number(m.group()) if m else None
+    return parsed.value if parsed else None
 
 
 def _figure_span(m: regex.Match[str]) -> tuple[int, int]:

@@ -221,6 +221,40 @@ NUMBER_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "两": 2, "二": 2, "�
                 "七": 7, "八": 8, "九": 9, "十": 10}
 
 
+_LIST_GAP = r"\s*+(?:[(（][^()（）]{0,40}[)）])?"  # a venue's bracketed date may sit between list members
+
+
+def pair_respective(tdoc: TextDoc, outcomes: list[Outcome], places: list[PlaceMention],
+                    dates: list[DateMention]) -> None:
+    """"tại A, B và C, tiếp nhận lần lượt 137, 96 và 84 đơn vị máu", "A (ngày 11-10) và B (ngày 8-11), tiếp
+    nhận lần lượt 624 và 518 đơn vị": the i-th figure of a respective list is the i-th venue's, of that
+    venue's bracketed date when it has one."""
+    series = sorted((o for o in outcomes if o.figures and o.figures[0].series is not None),
+                    key=lambda o: o.figures[0].series or 0)
+    if len(series) < 2:
+        return
+    first = min(o.figures[0].start for o in series)
+    separator = attribution_rules(tdoc.lang).list_separator
+    # between members: a bracketed date, a separator, and the next venue's type words ("…, Trạm Y tế phường B")
+    gap = regex.compile(_LIST_GAP + "(?:" + separator.pattern + r")[^\d,;.()、，。；]{0,30}+")
+    ordered = [p for p in sorted(places, key=lambda p: p.start) if p.end <= first and p.level != "national"]
+    runs: list[list[PlaceMention]] = []
+    for p in ordered:
+        if runs and gap.fullmatch(tdoc.match_text, runs[-1][-1].end, p.start):
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    run = next((r for r in reversed(runs) if len(r) == len(series)), None)
+    if run is None:
+        return
+    for outcome, place in zip(series, run, strict=True):
+        outcome.place, outcome.place_text_span = place, (place.start, place.end)
+        own = next((d for d in dates if place.end <= d.start and regex.fullmatch(r"\s*[(（][^()（）]*",
+                    tdoc.match_text[place.end : d.start])), None)
+        if own is not None:
+            outcome.period = own
+
+
 def same_day_event(outcome: Outcome, ctx: Context) -> Outcome | None:
     """"据统计，当天…共采集全血238人次", "Cùng ngày, …": a figure its sentence does not place, of the day of
     an event told before, belongs to that event and takes its venue."""

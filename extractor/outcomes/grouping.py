@@ -32,6 +32,7 @@ from extractor.outcomes.attribution import (
     listed_venue_period,
     nearest_date_before,
     non_venue_places,
+    pair_respective,
     recap_span,
     same_day_event,
     update_context,
@@ -87,6 +88,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
             outcome.organizer = _organizer(tdoc, outcome, rules)
             outcome.partial = bool(rules.partial.search(tdoc.text, sentence.start, sentence.end))
             outcome.parent = ctx.list_parent
+        pair_respective(tdoc, produced, s_places, s_dates)
         produced += [copy for o in produced for copy in _drives_per_venue(tdoc, o, s_places)]
         outcomes.extend(produced)
         launch = bool(rules.launch.search(tdoc.match_text, sentence.start, sentence.end))
