@@ -178,13 +178,20 @@ def nearest_date_before(pos: int, dates: list[DateMention]) -> DateMention | Non
 
 
 def choose_period(outcome: Outcome, dates: list[DateMention], ctx: Context) -> DateMention | None:
+    """The period of the outcome's own sentence, else its paragraph's, its event's, the article's, the
+    span of the drives listed just before; `outcome.period_from` says which."""
     if outcome.is_drive_report:
+        outcome.period_from = "sentence"
         return next((d for d in dates if d.start == outcome.anchor), None)
     own = nearest_date_before(outcome.anchor, dates)
-    if own is not None:
-        return own
     # drives listed before span a total only when no period frames the article (the lead's year wins)
-    return ctx.block_period or (ctx.drive.period if ctx.drive else None) or ctx.carry_period or listed_span(ctx)
+    for scope, period in (("sentence", own), ("paragraph", ctx.block_period),
+                          ("event", ctx.drive.period if ctx.drive else None), ("article", ctx.carry_period),
+                          (LISTED_DRIVES, listed_span(ctx))):
+        if period is not None:
+            outcome.period_from = scope
+            return period
+    return None
 
 
 SAME_PERIOD = regex.compile(r"(?i:cùng kỳ|同期)")
@@ -249,10 +256,11 @@ def pair_respective(tdoc: TextDoc, outcomes: list[Outcome], places: list[PlaceMe
         return
     for outcome, place in zip(series, run, strict=True):
         outcome.place, outcome.place_text_span = place, (place.start, place.end)
+        outcome.place_from = "respective_list"
         own = next((d for d in dates if place.end <= d.start and regex.fullmatch(r"\s*[(（][^()（）]*",
                     tdoc.match_text[place.end : d.start])), None)
         if own is not None:
-            outcome.period = own
+            outcome.period, outcome.period_from = own, "respective_list"
 
 
 def same_day_event(outcome: Outcome, ctx: Context) -> Outcome | None:
@@ -382,6 +390,7 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
             tdoc, outcome.sentence, [p for p in places if p.start < drive_extent], drive_extent)
     else:
         venue = _venue(tdoc, outcome.sentence, places, pos)
+    outcome.place_from = "venue_cue" if venue is not None else "sentence"
     chosen = (
         venue
         or max((p for p in in_clause if p.end <= pos), key=lambda p: p.start, default=None)
@@ -395,8 +404,11 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
         chosen, span = _qualified_place(tdoc.text, chosen, span, places)
         outcome.place, outcome.place_text_span = _with_bracketed_province(tdoc, chosen, places), span
     else:
-        outcome.place = (ctx.block_place or (ctx.drive.place if ctx.drive else None) or ctx.carry_place
-                         or (collectors[0] if collectors else None))
+        outcome.place_from, outcome.place = next(
+            ((scope, place) for scope, place in (
+                ("paragraph", ctx.block_place), ("event", ctx.drive.place if ctx.drive else None),
+                ("article", ctx.carry_place), (COLLECTOR, collectors[0] if collectors else None))
+             if place is not None), ("", None))
         outcome.place_text_span = (outcome.place.start, outcome.place.end) if outcome.place else None
     if outcome.place is not None and outcome.place.province is None and outcome.place.level != "national":
         fallback = ctx.block_place if ctx.block_place is not outcome.place else None

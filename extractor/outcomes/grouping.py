@@ -71,19 +71,28 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
         for outcome in produced:
             outcome.sentence_figures = by_sentence_fig.get(sentence.index, [])
             outcome.period = choose_period(outcome, s_dates, ctx)
-            outcome.period = base_period(tdoc, outcome.anchor, s_bases, outcome.period, sentence) or outcome.period
-            outcome.period = annual_period(tdoc, outcome, outcome.period) or outcome.period
+            base = base_period(tdoc, outcome.anchor, s_bases, outcome.period, sentence)
+            if base is not None:
+                outcome.period, outcome.period_from = base, "comparison_base"
+            annual = annual_period(tdoc, outcome, outcome.period)
+            if annual is not None:
+                outcome.period, outcome.period_from = annual, "annual_plan"
             choose_place(tdoc, outcome, s_places or quoted, ctx, drive_extent(outcome, s_dates),
                          by_sentence_collector.get(sentence.index, []), by_sentence_named.get(sentence.index, []))
-            outcome.period = listed_venue_period(tdoc, outcome, ctx) or outcome.period
+            venue_period = listed_venue_period(tdoc, outcome, ctx)
+            if venue_period is not None:
+                outcome.period, outcome.period_from = venue_period, "listed_venue"
             event = same_day_event(outcome, ctx)
             if event is not None and event.place is not None:
                 outcome.place, outcome.place_text_span = event.place, event.place_text_span
+                outcome.place_from = "same_day_event"
             recap = None if s_dates or not outcome.figures else recap_span(tdoc, outcome, ctx, rules.recap)
             if recap is not None:  # a total over the drives told before spans them
                 outcome.period, place = recap
+                outcome.period_from = "recap"
                 if place is not None and (outcome.place is None or outcome.place.sentence != sentence.index):
                     outcome.place, outcome.place_text_span = place, (place.start, place.end)
+                    outcome.place_from = "recap"
             outcome.name = _campaign_name(tdoc, outcome, rules)
             outcome.organizer = _organizer(tdoc, outcome, rules)
             outcome.partial = bool(rules.partial.search(tdoc.text, sentence.start, sentence.end))

@@ -19,6 +19,8 @@ class Outcome:
     period: DateMention | None = None
     place: PlaceMention | None = None
     place_text_span: tuple[int, int] | None = None
+    period_from: str = ""  # how its period was chosen: the scope or rule that gave it (records.SOURCES)
+    place_from: str = ""  # how its place was chosen
     name: str | None = None
     organizer: str | None = None
     partial: bool = False

@@ -54,6 +54,7 @@ def outcome_record(tdoc: TextDoc, outcome: Outcome, article_id: str, written: dt
             "district": place.district, "level": place.level, "country": place.country,
         }
     location.update(pack.province_layouts(location["province"]))
+    location["source"] = _place_source(tdoc, outcome)
     return {
         "id": outcome.id,
         "article_id": article_id,
@@ -69,6 +70,7 @@ def outcome_record(tdoc: TextDoc, outcome: Outcome, article_id: str, written: dt
             "span_start": period.start if period else None,
             "span_end": period.end if period else None,
             "granularity": _granularity(period),
+            "source": _period_source(outcome),
         },
         "location": location,
         "metrics": [_metric_record(f) for f in outcome.figures],
@@ -86,10 +88,53 @@ def _granularity(period: DateMention | None) -> str | None:
     if period.period_start is None:
         return "open"
     return {"month_part": "range", "month_range": "range", "months": "range", "years": "range",
-            "since": "open", "since_year": "open", "relative": "day", "first_days": "range",
+            "since": "open", "since_year": "open", "relative": "day", "first_days": "range", "weekday": "day",
             "as_of": "range" if period.period_start else "open",
             "year_to_date": "range" if period.period_end else "open"}.get(period.kind, period.kind)
 
+
+
+DAY_KINDS = ("day", "range", "relative", "weekday", "first_days")
+
+
+def _period_source(outcome: Outcome) -> dict[str, Any] | None:
+    """How the period was chosen: its role (what the date is to the figures), the scope or rule that
+    chose it (SOURCES), the date rule that read it and its words."""
+    period = outcome.period
+    if period is None:
+        return None
+    if outcome.period_from in ("comparison_base", "annual_plan", "recap"):
+        role = {"comparison_base": "comparison_base", "annual_plan": "plan_year", "recap": "drives_span"}[
+            outcome.period_from]
+    elif outcome.period_from in ("listed_drives", "listed_venue"):
+        role = "drives_span" if outcome.period_from == "listed_drives" else "event_day"
+    elif period.kind == "as_of":
+        role = "as_of"
+    elif period.kind in ("since", "since_year"):
+        role = "since"
+    elif period.kind in DAY_KINDS:
+        role = "event_day" if outcome.is_drive_report or outcome.period_from != "article" else "reporting_period"
+    else:
+        role = "reporting_period"
+    return {"role": role, "scope": outcome.period_from or None, "rule": period.rule or None, "text": period.text}
+
+
+def _place_source(tdoc: TextDoc, outcome: Outcome) -> dict[str, Any] | None:
+    """How the place was chosen: its role (venue, area covered, collecting centre, national), the scope or
+    rule that chose it, and its words."""
+    place = outcome.place
+    if place is None:
+        return None
+    if outcome.place_from == "collector":
+        role = "collecting_centre"
+    elif place.level == "national":
+        role = "national"
+    elif place.level == "site" or outcome.place_from in ("venue_cue", "respective_list", "same_day_event"):
+        role = "venue"
+    else:
+        role = "area"
+    s, e = outcome.place_text_span or (place.start, place.end)
+    return {"role": role, "scope": outcome.place_from or None, "text": tdoc.text[s:e]}
 
 
 def _metric_record(fig: Figure) -> dict[str, Any]:
