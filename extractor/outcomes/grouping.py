@@ -107,7 +107,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
         update_context(ctx, s_dates, s_places, produced, tdoc, sentence, rules.list_head, frame)
         ctx.province = next((p.province for p in reversed(by_sentence_named.get(sentence.index, [])) if p.province),
                             ctx.province)
-    outcomes = _dedupe(outcomes)
+    outcomes = _dedupe(outcomes, tdoc)
     for outcome in outcomes:
         outcome.id = outcome_id(article_id, outcome)
     return outcomes
@@ -214,7 +214,12 @@ def _figure_key(outcome: Outcome, fig: Figure) -> tuple[Any, ...]:
     return fig.metric, fig.value, outcome.status, period, province
 
 
-def _dedupe(outcomes: list[Outcome]) -> list[Outcome]:
+def _dedupe(outcomes: list[Outcome], tdoc: TextDoc) -> list[Outcome]:
+    in_body = {(f.metric, f.value, o.status) for o in outcomes if not tdoc.blocks[o.sentence.block].heading
+               for f in o.figures}
+    for outcome in outcomes:  # a title's figure restated in the body is that figure, whatever its period
+        if tdoc.blocks[outcome.sentence.block].heading and outcome.figures:
+            outcome.figures = [f for f in outcome.figures if (f.metric, f.value, outcome.status) not in in_body]
     dated = {(f.metric, f.value, f.qualifier, o.status) for o in outcomes if o.period is not None for f in o.figures}
     for outcome in outcomes:  # a headline's undated figure restated with its date in the body is that figure
         if outcome.period is None and outcome.figures:
