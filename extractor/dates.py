@@ -20,6 +20,7 @@ from extractor import patterns
 from extractor.textdoc import TextDoc
 
 # Periods that set the time frame for later paragraphs; a single day or range only speaks for its own.
+REPORT_KINDS = {"year", "years", "months", "quarter", "half", "year_to_date", "since_year"}  # a report's periods
 SAME_DAY_REACH = 3  # "当天", "cùng ngày" point back to the last day named up to this many paragraphs before
 CARRYING_KINDS = {"month", "same_month", "month_part", "month_range", "months", "quarter", "half", "year", "years",
                   "since", "since_year"}
@@ -118,6 +119,8 @@ def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date 
     pf = patterns.load(tdoc.lang, "dates")
     data, future = pf.data, pf.compile(pf.data["future_cues"])
     frames = _frame_years(mentions, tdoc)
+    # an as-of total starts on January 1 only in a year report: framed by a year, not by a day's year
+    report_frames = _frame_years([m for m in mentions if m.kind in REPORT_KINDS or m.kind == "as_of"], tdoc)
     years_by_sentence: dict[int, list[DateMention]] = {}
     for m in mentions:
         if m.role != "base" and "y" in m.groups:
@@ -129,12 +132,17 @@ def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date 
     for mention in mentions:
         sentence = tdoc.sentences[mention.sentence]
         context_year = _sentence_year(mention, years_by_sentence.get(mention.sentence, [])) or frames.get(id(mention))
+        report_year = None
+        if mention.kind == "as_of":
+            report_years = [m for m in years_by_sentence.get(mention.sentence, []) if m.kind in REPORT_KINDS]
+            report_year = _sentence_year(mention, report_years) or report_frames.get(id(mention))
         to_come = future.search(tdoc.match_text, sentence.start, sentence.end) is not None
         try:
             if mention.kind == "same_month":
                 _resolve_same_month(mention, last_period)
             else:
-                _resolve(mention, data, context_year, last_month, last_day, published, to_come, last_since)
+                _resolve(mention, data, context_year, last_month, last_day, published, to_come, last_since,
+                         report_year)
         except (ValueError, KeyError, OverflowError):  # "31/2": a match that is no real date
             mention.period_start = mention.period_end = None
         if mention.is_period and mention.period_start and mention.kind in ("day", "range", "month", "month_part"):
@@ -250,7 +258,7 @@ def _month_end(year: int, month: int) -> int:
 
 def _resolve(mention: DateMention, data: dict, context_year: int | None, last_month: int | None,
              last_day: DateMention | None, published: dt.date | None, to_come: bool = False,
-             last_since: DateMention | None = None) -> None:
+             last_since: DateMention | None = None, report_year: int | None = None) -> None:
     g, kind = mention.groups, mention.kind
     if kind == "open":
         return
@@ -266,7 +274,7 @@ def _resolve(mention: DateMention, data: dict, context_year: int | None, last_mo
     if kind == "first_days":
         return  # resolved against the span named before it (_resolve_first_days)
     if kind == "as_of":
-        _resolve_as_of(mention, context_year, published, last_since)
+        _resolve_as_of(mention, context_year, published, last_since, report_year)
         return
     year = _year(mention, data, context_year, published)
     if year is None:
@@ -340,7 +348,7 @@ def _period(kind: str, g: dict[str, str], data: dict, year: int,
 
 
 def _resolve_as_of(mention: DateMention, context_year: int | None, published: dt.date | None,
-                   since: DateMention | None) -> None:
+                   since: DateMention | None, report_year: int | None = None) -> None:
     """"tính đến ngày 15/12", "截至11月30日": a running total read on that day. Its start is known when
     a campaign's start was just named ("bắt đầu từ ngày 1/7 … Tính đến ngày 20/7"), or when the passage
     is framed by that day's year (a year report): January 1; else it stays open."""
@@ -349,7 +357,7 @@ def _resolve_as_of(mention: DateMention, context_year: int | None, published: dt
     if year is None:
         return
     end = dt.date(year, int(g["m"]), int(g["d"]))
-    mention.period_start = dt.date(year, 1, 1) if context_year == year else None
+    mention.period_start = dt.date(year, 1, 1) if report_year == year else None
     if since is not None and since.period_start and since.period_start <= end \
             and mention.block - 1 <= since.block <= mention.block:
         mention.period_start = since.period_start
