@@ -129,6 +129,7 @@ def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date 
     last_day: DateMention | None = None
     last_period: DateMention | None = None  # the last day, range or month named: "cả tháng" points back to it
     last_since: DateMention | None = None  # a campaign's start: "bắt đầu từ ngày 1/7"
+    last_as_of: DateMention | None = None  # "tính đến ngày 15/12": what "tính đến thời điểm trên" points to
     for mention in mentions:
         sentence = tdoc.sentences[mention.sentence]
         context_year = _sentence_year(mention, years_by_sentence.get(mention.sentence, [])) or frames.get(id(mention))
@@ -142,7 +143,7 @@ def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date 
                 _resolve_same_month(mention, last_period)
             else:
                 _resolve(mention, data, context_year, last_month, last_day, published, to_come, last_since,
-                         report_year)
+                         report_year, last_as_of)
         except (ValueError, KeyError, OverflowError):  # "31/2": a match that is no real date
             mention.period_start = mention.period_end = None
         if mention.is_period and mention.period_start and mention.kind in ("day", "range", "month", "month_part"):
@@ -153,6 +154,8 @@ def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date 
             last_day = mention  # "昨天…当天", "周六…当天": the day just named
         if mention.kind in ("since", "since_year") and mention.period_start:
             last_since = mention
+        if mention.kind == "as_of" and mention.period_end:
+            last_as_of = mention
 
 
 def _join_spans(mentions: list[DateMention], tdoc: TextDoc) -> None:
@@ -258,7 +261,8 @@ def _month_end(year: int, month: int) -> int:
 
 def _resolve(mention: DateMention, data: dict, context_year: int | None, last_month: int | None,
              last_day: DateMention | None, published: dt.date | None, to_come: bool = False,
-             last_since: DateMention | None = None, report_year: int | None = None) -> None:
+             last_since: DateMention | None = None, report_year: int | None = None,
+             last_as_of: DateMention | None = None) -> None:
     g, kind = mention.groups, mention.kind
     if kind == "open":
         return
@@ -273,6 +277,10 @@ def _resolve(mention: DateMention, data: dict, context_year: int | None, last_mo
         return
     if kind == "first_days":
         return  # resolved against the span named before it (_resolve_first_days)
+    if kind == "as_of_again":  # "tính đến thời điểm trên": the as-of reading named before
+        if last_as_of is not None:
+            mention.period_start, mention.period_end = last_as_of.period_start, last_as_of.period_end
+        return
     if kind == "as_of":
         _resolve_as_of(mention, context_year, published, last_since, report_year)
         return

@@ -110,7 +110,12 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
     if dates:  # the event a sentence opened frames its paragraph, not a label's year after it
         ctx.block_period = frame.period if frame is not None and frame.period in dates else dates[-1]
         carrying = [d for d in dates if d.carries and _frames_what_follows(tdoc, sentence, d, produced)]
-        if carrying:
+        if carrying and sentence.block == tdoc.lead:
+            # the lead's first period is the report's ("tổng kết … năm 2016, triển khai nhiệm vụ năm 2017");
+            # the title's, when it named one, wins
+            if ctx.carry_period is None or not tdoc.blocks[ctx.carry_period.block].heading:
+                ctx.carry_period = carrying[0]
+        elif carrying:
             ctx.carry_period = carrying[-1]
     if ctx.area is None and (tdoc.blocks[sentence.block].heading or sentence.block == tdoc.lead):
         ctx.area = next((p for p in places if p.level in ADMIN_LEVELS and p.level != "national"), None)
@@ -177,13 +182,23 @@ def nearest_date_before(pos: int, dates: list[DateMention]) -> DateMention | Non
     return dates[0] if dates else None
 
 
-def choose_period(outcome: Outcome, dates: list[DateMention], ctx: Context) -> DateMention | None:
+LABEL_END = regex.compile(r"[”\"»」』]\s*+$")  # a campaign's quoted name just before a year
+
+
+def choose_period(outcome: Outcome, dates: list[DateMention], ctx: Context, text: str = "") -> DateMention | None:
     """The period of the outcome's own sentence, else its paragraph's, its event's, the article's, the
     span of the drives listed just before; `outcome.period_from` says which."""
     if outcome.is_drive_report:
         outcome.period_from = "sentence"
         return next((d for d in dates if d.start == outcome.anchor), None)
     own = nearest_date_before(outcome.anchor, dates)
+    if own is not None and own.kind == "year" and own.period_start is not None \
+            and LABEL_END.search(text, max(0, own.start - 3), own.start):
+        # "Ngày 29-7, chương trình “Hành trình Đỏ” năm 2016 …": a year after a day of that year labels a
+        # campaign; the day dates the figures
+        year = own.period_start.year
+        days = [d for d in dates if d.end <= own.start and d.is_day_level and d.period_start.year == year]
+        own = days[-1] if days else own
     # drives listed before span a total only when no period frames the article (the lead's year wins)
     for scope, period in (("sentence", own), ("paragraph", ctx.block_period),
                           ("event", ctx.drive.period if ctx.drive else None), ("article", ctx.carry_period),

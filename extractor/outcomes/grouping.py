@@ -70,7 +70,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
         quoted = [] if s_places or not produced else attribution_places(tdoc, sentence, by_sentence_speaker)
         for outcome in produced:
             outcome.sentence_figures = by_sentence_fig.get(sentence.index, [])
-            outcome.period = choose_period(outcome, s_dates, ctx)
+            outcome.period = choose_period(outcome, s_dates, ctx, tdoc.match_text)
             base = base_period(tdoc, outcome.anchor, s_bases, outcome.period, sentence)
             if base is not None:
                 outcome.period, outcome.period_from = base, "comparison_base"

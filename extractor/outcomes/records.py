@@ -90,6 +90,7 @@ def _granularity(period: DateMention | None) -> str | None:
     return {"month_part": "range", "month_range": "range", "months": "range", "years": "range",
             "since": "open", "since_year": "open", "relative": "day", "first_days": "range", "weekday": "day",
             "as_of": "range" if period.period_start else "open",
+            "as_of_again": "range" if period.period_start else "open",
             "year_to_date": "range" if period.period_end else "open"}.get(period.kind, period.kind)
 
 
@@ -108,7 +109,7 @@ def _period_source(outcome: Outcome) -> dict[str, Any] | None:
             outcome.period_from]
     elif outcome.period_from in ("listed_drives", "listed_venue"):
         role = "drives_span" if outcome.period_from == "listed_drives" else "event_day"
-    elif period.kind == "as_of":
+    elif period.kind in ("as_of", "as_of_again"):
         role = "as_of"
     elif period.kind in ("since", "since_year"):
         role = "since"
