@@ -9,6 +9,7 @@ restated in the body) is reported once. Each outcome's period and place come fro
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import replace
 from typing import Any
 
@@ -68,6 +69,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
         produced += _drive_outcomes(tdoc, sentence, s_dates, produced, rules)
         produced = [o for o in produced if not (o.is_drive_report and _undated_without_place(o, s_dates, s_places))]
         quoted = [] if s_places or not produced else attribution_places(tdoc, sentence, by_sentence_speaker)
+        partial = bool(produced) and rules.partial.search(tdoc.text, sentence.start, sentence.end) is not None
         for outcome in produced:
             outcome.sentence_figures = by_sentence_fig.get(sentence.index, [])
             outcome.period = choose_period(outcome, s_dates, ctx, tdoc.match_text)
@@ -95,7 +97,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
                     outcome.place_from = "recap"
             outcome.name = _campaign_name(tdoc, outcome, rules)
             outcome.organizer = _organizer(tdoc, outcome, rules)
-            outcome.partial = bool(rules.partial.search(tdoc.text, sentence.start, sentence.end))
+            outcome.partial = partial
             outcome.parent = ctx.list_parent
         pair_respective(tdoc, produced, s_places, s_dates)
         produced += [copy for o in produced for copy in _drives_per_venue(tdoc, o, s_places)]
@@ -198,14 +200,24 @@ def _future_cue(tdoc: TextDoc, sentence: Sentence, date: DateMention) -> bool:
 
 def _campaign_name(tdoc: TextDoc, outcome: Outcome, rules: EventRules) -> str | None:
     """The quoted name of a campaign or event told between the previous figure and this outcome."""
-    start = max((f.end for f in outcome.sentence_figures if f.end <= outcome.anchor), default=outcome.sentence.start)
+    ends = sorted(f.end for f in outcome.sentence_figures)  # bisected: a sentence may hold thousands
+    i = bisect.bisect_right(ends, outcome.anchor)
+    start = ends[i - 1] if i else outcome.sentence.start
     names = list(rules.campaign.finditer(tdoc.match_text, start, outcome.anchor))
     return tdoc.text[names[-1].start("name") : names[-1].end("name")].strip() if names else None
 
 
 def _organizer(tdoc: TextDoc, outcome: Outcome, rules: EventRules) -> str | None:
-    found = list(rules.organizer.finditer(tdoc.match_text, outcome.sentence.start, outcome.sentence.end))
-    return tdoc.text[found[0].start() : found[0].end()].strip() if found else None
+    """The first organiser named in the outcome's sentence (read once per sentence)."""
+    return _sentence_organizer(tdoc, outcome.sentence.start, outcome.sentence.end, rules.organizer)
+
+
+def _sentence_organizer(tdoc: TextDoc, start: int, end: int, rx: regex.Pattern[str]) -> str | None:
+    cache = tdoc.__dict__.setdefault("_organizers", {})
+    if (start, end) not in cache:
+        m = rx.search(tdoc.match_text, start, end)
+        cache[(start, end)] = tdoc.text[m.start() : m.end()].strip() if m else None
+    return cache[(start, end)]
 
 
 def _figure_key(outcome: Outcome, fig: Figure) -> tuple[Any, ...]:
