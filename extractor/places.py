@@ -237,7 +237,8 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
                 and unit.text != unit.name)
             found.append(PlaceMention(
                 s, e, tdoc.text[s:e], text[s:e], level, best.province if best else None, tdoc.pack.country,
-                district=best.district if best else None, city=best.city if best else None,
+                district=(best.district or (best.name if best.level == "district" else None)) if best else None,
+                city=best.city if best else None,
                 placed_by_prefix=by_prefix,
             ))
             covered.add(s, e)
@@ -336,6 +337,8 @@ def _resolve_anaphors(mentions: list[PlaceMention], tdoc: TextDoc) -> list[Place
             for level in ("province", "city", "district"):
                 if m.level == level or (level == "province" and m.province and m.level != "national"):
                     last[level] = m if m.level == level else last.get(level, _province_of(m))
+            if m.level == "site" and m.district:  # "Nhà văn hóa huyện Yên Phong": "toàn huyện" later is Yên Phong
+                last["district"] = replace(m, name=m.district, level="district")
             if m.level != "national":
                 named.append(m)
             resolved.append(m)
