@@ -35,6 +35,7 @@ class AttributionRules:
     list_separator: regex.Pattern[str]
     quote_attribution: regex.Pattern[str] | None  # "”漳州市中心血站负责人说。"
     dated_venue: regex.Pattern[str]  # between a venue and the date in brackets after it: "A (ngày 3-3)"
+    same_period: regex.Pattern[str]  # "cùng kỳ", "同期": the base is the current period in another year
     collector: regex.Pattern[str] | None  # "Bệnh viện X tiếp nhận …": group `name` collects, it is no venue
     base_figure: regex.Pattern[str]  # between a comparison's date and a figure of that base
     part_cue: regex.Pattern[str]  # a sentence telling a part of what was said ("Riêng …", "其中…")
@@ -53,6 +54,7 @@ def attribution_rules(lang: str) -> AttributionRules:
         list_separator=pf.compile(data["list_separator"]),
         quote_attribution=pf.compile(data["quote_attribution"]) if data["quote_attribution"] else None,
         dated_venue=pf.compile(data["dated_venue"]),
+        same_period=pf.compile(data["same_period"]),
         collector=pf.compile(data["collector"]) if data["collector"] else None,
         base_figure=pf.compile(data["base_figure"]),
         part_cue=pf.compile(data["part_cue"]),
@@ -209,7 +211,6 @@ def choose_period(outcome: Outcome, dates: list[DateMention], ctx: Context, text
     return None
 
 
-SAME_PERIOD = regex.compile(r"(?i:cùng kỳ|同期)")
 
 
 OPENING_BREAK = regex.compile(r"\s*[,，、]")  # after a comparison that opens its sentence ("去年同期，")
@@ -226,7 +227,8 @@ def base_period(tdoc: TextDoc, pos: int, bases: list[DateMention], current: Date
                      and OPENING_BREAK.match(tdoc.match_text, d.end) and d.end <= pos), None)
     if base is None or base.period_start is None:
         return None
-    if SAME_PERIOD.search(base.text) and current is not None and current.period_start is not None:
+    same_period = attribution_rules(tdoc.lang).same_period
+    if same_period.search(base.text) and current is not None and current.period_start is not None:
         shift = current.period_start.year - base.period_start.year
         try:
             return replace(current, start=base.start, end=base.end, text=base.text, role="base",
@@ -239,9 +241,6 @@ def base_period(tdoc: TextDoc, pos: int, bases: list[DateMention], current: Date
 
 
 RECAP = "recap"  # the rule name of a period spanning the drives a total sums up
-NUMBER_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-                "七": 7, "八": 8, "九": 9, "十": 10}
-
 
 _LIST_GAP = r"\s*+(?:[(（][^()（）]{0,40}[)）])?"  # a venue's bracketed date may sit between list members
 
@@ -292,15 +291,15 @@ def same_day_event(outcome: Outcome, ctx: Context) -> Outcome | None:
     return events[-1] if len({e.place.name for e in events}) == 1 else None
 
 
-def recap_span(tdoc: TextDoc, outcome: Outcome, ctx: Context, recap: regex.Pattern[str]
-               ) -> tuple[DateMention, PlaceMention | None] | None:
+def recap_span(tdoc: TextDoc, outcome: Outcome, ctx: Context, recap: regex.Pattern[str],
+               numbers: dict[str, int]) -> tuple[DateMention, PlaceMention | None] | None:
     """"Tổng cộng 3 đợt hiến máu nói trên đã tiếp nhận 272 đơn vị": the period from the first to the last
     of the drives summed up (the last n told), and their common area when their venues differ."""
     m = recap.search(tdoc.match_text, outcome.sentence.start, outcome.sentence.end)
     if m is None or len(ctx.events) < 2:
         return None
     words = m.group("n") if "n" in m.re.groupindex and m.group("n") else ""
-    n = int(words) if words.isdigit() else NUMBER_WORDS.get(words.lower(), len(ctx.events))
+    n = int(words) if words.isdigit() else numbers.get(words.lower(), len(ctx.events))
     events = ctx.events[-n:] if 2 <= n <= len(ctx.events) else ctx.events
     periods = [e.period for e in events if e.period is not None and e.period.period_start is not None]
     first = min(periods, key=lambda p: p.period_start)

@@ -88,7 +88,8 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
             if event is not None and event.place is not None:
                 outcome.place, outcome.place_text_span = event.place, event.place_text_span
                 outcome.place_from = "same_day_event"
-            recap = None if s_dates or not outcome.figures else recap_span(tdoc, outcome, ctx, rules.recap)
+            recap = None if s_dates or not outcome.figures else recap_span(
+                tdoc, outcome, ctx, rules.recap, rules.recap_numbers)
             if recap is not None:  # a total over the drives told before spans them
                 outcome.period, place = recap
                 outcome.period_from = "recap"

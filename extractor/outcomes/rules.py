@@ -17,6 +17,7 @@ class EventRules:
     non_drive: regex.Pattern[str]
     launch: regex.Pattern[str]  # a launch or opening ceremony: opens an event for the results that follow
     recap: regex.Pattern[str]  # "tổng cộng 3 đợt hiến máu nói trên": a total over the drives told before
+    recap_numbers: dict[str, int]  # "ba đợt", "两场": the counts a recap may name in words
     list_item: regex.Pattern[str]
     partial: regex.Pattern[str]
     campaign: regex.Pattern[str]
@@ -37,6 +38,7 @@ def event_rules(lang: str) -> EventRules:
         non_drive=pf.compile(pf.data["non_drive_cues"]),
         launch=pf.compile(pf.data["launch_cues"]),
         recap=pf.compile(pf.data["recap_cues"]),
+        recap_numbers={str(k).lower(): int(v) for k, v in pf.data["recap_numbers"].items()},
         list_item=pf.compile(pf.data["list_item"], regex.MULTILINE),
         partial=pf.compile(pf.data["partial_cues"]),
         campaign=rules["campaign_name"],
