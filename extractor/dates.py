@@ -130,6 +130,7 @@ def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date 
     last_period: DateMention | None = None  # the last day, range or month named: "cả tháng" points back to it
     last_since: DateMention | None = None  # a campaign's start: "bắt đầu từ ngày 1/7"
     last_as_of: DateMention | None = None  # "tính đến ngày 15/12": what "tính đến thời điểm trên" points to
+    to_come_by_sentence: dict[int, bool] = {}
     for mention in mentions:
         sentence = tdoc.sentences[mention.sentence]
         context_year = _sentence_year(mention, years_by_sentence.get(mention.sentence, [])) or frames.get(id(mention))
@@ -137,7 +138,10 @@ def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date 
         if mention.kind == "as_of":
             report_years = [m for m in years_by_sentence.get(mention.sentence, []) if m.kind in REPORT_KINDS]
             report_year = _sentence_year(mention, report_years) or report_frames.get(id(mention))
-        to_come = future.search(tdoc.match_text, sentence.start, sentence.end) is not None
+        if mention.sentence not in to_come_by_sentence:  # read once per sentence
+            found = future.search(tdoc.match_text, sentence.start, sentence.end)
+            to_come_by_sentence[mention.sentence] = found is not None
+        to_come = to_come_by_sentence[mention.sentence]
         try:
             if mention.kind == "same_month":
                 _resolve_same_month(mention, last_period)
