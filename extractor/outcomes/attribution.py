@@ -245,6 +245,14 @@ RECAP = "recap"  # the rule name of a period spanning the drives a total sums up
 _LIST_GAP = r"\s*+(?:[(（][^()（）]{0,40}[)）])?"  # a venue's bracketed date may sit between list members
 
 
+@cache
+def _list_gap(lang: str) -> regex.Pattern[str]:
+    """Between members of a venue list: a bracketed date, a separator, and the next venue's type words
+    ("…, Trạm Y tế phường B")."""
+    separator = attribution_rules(lang).list_separator.pattern
+    return regex.compile(_LIST_GAP + "(?:" + separator + r")[^\d,;.()、，。；]{0,30}+")
+
+
 def pair_respective(tdoc: TextDoc, outcomes: list[Outcome], places: list[PlaceMention],
                     dates: list[DateMention]) -> None:
     """"tại A, B và C, tiếp nhận lần lượt 137, 96 và 84 đơn vị máu", "A (ngày 11-10) và B (ngày 8-11), tiếp
@@ -255,9 +263,8 @@ def pair_respective(tdoc: TextDoc, outcomes: list[Outcome], places: list[PlaceMe
     if len(series) < 2:
         return
     first = min(o.figures[0].start for o in series)
-    separator = attribution_rules(tdoc.lang).list_separator
-    # between members: a bracketed date, a separator, and the next venue's type words ("…, Trạm Y tế phường B")
-    gap = regex.compile(_LIST_GAP + "(?:" + separator.pattern + r")[^\d,;.()、，。；]{0,30}+")
+    rules = attribution_rules(tdoc.lang)
+    gap = _list_gap(tdoc.lang)
     ordered = [p for p in sorted(places, key=lambda p: p.start) if p.end <= first and p.level != "national"]
     runs: list[list[PlaceMention]] = []
     for p in ordered:
@@ -271,8 +278,8 @@ def pair_respective(tdoc: TextDoc, outcomes: list[Outcome], places: list[PlaceMe
     for outcome, place in zip(series, run, strict=True):
         outcome.place, outcome.place_text_span = place, (place.start, place.end)
         outcome.place_from = "respective_list"
-        own = next((d for d in dates if place.end <= d.start and regex.fullmatch(r"\s*[(（][^()（）]*",
-                    tdoc.match_text[place.end : d.start])), None)
+        own = next((d for d in dates if place.end <= d.start
+                    and rules.dated_venue.fullmatch(tdoc.match_text, place.end, d.start)), None)
         if own is not None:
             outcome.period, outcome.period_from = own, "respective_list"
 
@@ -449,15 +456,12 @@ def _most_specific(place: PlaceMention, places: list[PlaceMention]) -> PlaceMent
     return current
 
 
-_BRACKET_OPEN = regex.compile(r"\s*[(（]\s*")
-
-
 def _with_bracketed_province(tdoc: TextDoc, place: PlaceMention, places: list[PlaceMention]) -> PlaceMention:
     """"西南大学（重庆市北碚区）": a venue's parents in brackets right after it say where it is."""
     if place.province is not None:
         return place
     after = [p for p in places if p.start >= place.end and p.province]
-    if after and _BRACKET_OPEN.fullmatch(tdoc.match_text, place.end, after[0].start):
+    if after and attribution_rules(tdoc.lang).dated_venue.fullmatch(tdoc.match_text, place.end, after[0].start):
         return _with_province(place, after[0])
     return place
 
