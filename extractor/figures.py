@@ -12,6 +12,7 @@ column of each following row a figure, its span the number in the cell; other co
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import asdict, dataclass, replace
 from functools import cache
 from typing import Any
@@ -103,6 +104,11 @@ def find_figures(tdoc: TextDoc) -> list[Figure]:
 
 
 @cache
+def _smallest_outcome(lang: str) -> dict[str, float]:
+    return dict(patterns.load(lang, "figures").data["smallest_outcome"])
+
+
+@cache
 def _number_pattern(lang: str) -> regex.Pattern[str]:
     return patterns.load(lang, "figures").compile("{NUM}")
 
@@ -114,6 +120,7 @@ def sentence_figures(text: str, sentence: Sentence, lang: str) -> list[Figure]:
     found: list[Figure] = []
     sentence_text = text[sentence.start : sentence.end]
     cues = StatusCues(text, sentence.start, sentence.end, lang)
+    smallest = _smallest_outcome(lang)
     for rule in _rules(lang):
         if rule.requires_sentence and not rule.requires_sentence.search(sentence_text):
             continue
@@ -127,13 +134,39 @@ def sentence_figures(text: str, sentence: Sentence, lang: str) -> list[Figure]:
             figure = _figure(text, m, span, rule, lang)
             if figure is None:
                 continue
+            if figure.value < smallest.get(figure.metric, float("-inf")):
+                taken.add(*span)  # one donation's size or one person: no outcome, and no other rule's figure
+                continue
             taken.add(*span)
             figure.sentence = sentence.index
             figure.status = (bracketed_status(text, sentence.start, figure.start, lang)
                              or cues.status_at(figure.start))
             found.append(figure)
     found += _respective_figures(text, sentence, found, lang, taken)
-    return sorted(found, key=lambda f: f.start)
+    found.sort(key=lambda f: f.start)
+    _continue_lists(text, found, lang)
+    return found
+
+
+@cache
+def _continuation_rule(lang: str) -> tuple[regex.Pattern[str], frozenset[str]]:
+    spec = patterns.load(lang, "figures").data["list_continuation"]
+    return patterns.load(lang, "figures").compile(spec["join"]), frozenset(spec["bare_rules"])
+
+
+def _continue_lists(text: str, found: list[Figure], lang: str) -> None:
+    """"tăng 12% và 10%": a bare percent joined to the percent before it takes that figure's metric and
+    direction (in place; a chain "12%, 10% và 8%" passes the kind along)."""
+    join, bare_rules = _continuation_rule(lang)
+    for prev, fig in itertools.pairwise(found):
+        if (fig.rule in bare_rules and METRICS[prev.metric].kind == "percent" and prev.metric != fig.metric
+                and join.fullmatch(text, prev.end, fig.start)):
+            fig.metric = prev.metric
+            if prev.value < 0 < fig.value:
+                fig.value = -fig.value
+            fig.rule = prev.rule
+            prev.series = 0 if prev.series is None else prev.series
+            fig.series = prev.series + 1  # its place in the list, as a respective list's members
 
 
 RESPECTIVE_WINDOW = 120  # how far before a figure its respective list may start

@@ -258,7 +258,9 @@ class Analyzer:
 
 # The `regex` module's property classes the rules use, as the standard parser can read them: the
 # characters they stand for (inside a class `[…]`, without the brackets).
-_PROPERTIES = {r"\p{Cf}": "\u00ad\u200b-\u200f\u2060-\u2064\ufeff", r"\p{Han}": "\u3400-\u4dbf\u4e00-\u9fff"}
+_PROPERTIES = {r"\p{Cf}": "\u00ad\u200b-\u200f\u2060-\u2064\ufeff", r"\p{Han}": "\u3400-\u4dbf\u4e00-\u9fff",
+               # upper-case letters, as far as the shape check needs (Latin with Vietnamese diacritics)
+               r"\p{Lu}": "A-Z\u00c0-\u00de\u0110\u1ea0-\u1ef8"}
 
 
 def _expand_properties(pattern: str) -> str:
