@@ -8,12 +8,13 @@ from typing import Any
 
 from extractor.corpus import Article
 from extractor.dates import DateMention, find_dates
-from extractor.figures import find_figures
+from extractor.figures import Figure, find_figures
 from extractor.lang import get_pack
 from extractor.language import SUPPORTED, detect_language
 from extractor.outcomes import build_outcomes, outcome_record
 from extractor.places import find_places
 from extractor.published import read_published
+from extractor.spans import SpanUnion
 from extractor.textdoc import segment
 
 
@@ -38,7 +39,7 @@ def process_article(article: Article, lang: str | None = None) -> ArticleResult:
         warnings.append(reading.warning)
     tdoc = segment(article.text, lang)
     figures = find_figures(tdoc)
-    dates = find_dates(tdoc, published)
+    dates = _outside_figures(find_dates(tdoc, published), figures)
     places = find_places(tdoc)
     outcomes = build_outcomes(tdoc, figures, dates, places, article.id)
     written = published or _latest_day(dates)
@@ -58,6 +59,14 @@ def process_article(article: Article, lang: str | None = None) -> ArticleResult:
         ],
     }
     return ArticleResult(record, outcome_records, warnings)
+
+
+def _outside_figures(dates: list[DateMention], figures: list[Figure]) -> list[DateMention]:
+    """A number the figure rules read ("| 96.4 |" under a column of percentages) is no date."""
+    taken = SpanUnion()
+    for f in figures:
+        taken.add(f.start, f.end)
+    return [d for d in dates if not taken.overlaps(d.start, d.end)]
 
 
 def _latest_day(dates: list[DateMention]) -> dt.date | None:
