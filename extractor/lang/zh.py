@@ -25,7 +25,7 @@ _DIGITS = "零〇一二两三四五六七八九"
 # A numeral of Arabic groups: "12万", "1,580余万" (an approximation word may sit between the digits and
 # 万/亿; the rule reads it as a qualifier), "3万4000", "25万6千", "1亿2000万", "5万3".
 _ARABIC_HEAD = regex.compile(r"([0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)(?:[余多](?=[万亿]))?([百千]?[万亿]|[百千])?")
-_ARABIC_TAIL = regex.compile(r"([0-9]+|[一二三四五六七八九])([百千]?[万亿]|[百千])?")
+_ARABIC_TAIL = regex.compile(r"([0-9]+(?:,[0-9]{3})*|[一二三四五六七八九])([百千]?[万亿]|[百千])?")
 _HAN = regex.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
 
 
@@ -139,7 +139,7 @@ def _arabic(text: str, scales: dict[str, int]) -> Number | None:
         tail = _ARABIC_TAIL.match(text, pos)
         if tail is None or groups[-1][1] is None:
             return None
-        groups.append((float(_digit(tail.group(1))),
+        groups.append((float(_digit(tail.group(1).replace(",", ""))),
                        _scale(tail.group(2), scales), len(tail.group(1)) == 1))
         pos = tail.end()
     value = combine_groups(groups)
