@@ -274,6 +274,7 @@ def pair_respective(tdoc: TextDoc, outcomes: list[Outcome], places: list[PlaceMe
             runs.append([p])
     run = next((r for r in reversed(runs) if len(r) == len(series)), None)
     if run is None:
+        _pair_respective_dates(tdoc, series, dates, first, gap)
         return
     for outcome, place in zip(series, run, strict=True):
         outcome.place, outcome.place_text_span = place, (place.start, place.end)
@@ -282,6 +283,24 @@ def pair_respective(tdoc: TextDoc, outcomes: list[Outcome], places: list[PlaceMe
                     and rules.dated_venue.fullmatch(tdoc.match_text, place.end, d.start)), None)
         if own is not None:
             outcome.period, outcome.period_from = own, "respective_list"
+
+
+def _pair_respective_dates(tdoc: TextDoc, series: list[Outcome], dates: list[DateMention], first: int,
+                           gap: regex.Pattern[str]) -> None:
+    """"7月、8月…采血量分别同比下降8.3%和6.1%", "tháng 7 và tháng 8 lần lượt tăng 5% và 3%": with no list of
+    places, a list of periods as long as the figures' gives each figure its period."""
+    ordered = [d for d in sorted(dates, key=lambda d: d.start) if d.end <= first and d.is_period]
+    runs: list[list[DateMention]] = []
+    for d in ordered:
+        if runs and gap.fullmatch(tdoc.match_text, runs[-1][-1].end, d.start):
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    run = next((r for r in reversed(runs) if len(r) == len(series)), None)
+    if run is None:
+        return
+    for outcome, date in zip(series, run, strict=True):
+        outcome.period, outcome.period_from = date, "respective_list"
 
 
 def same_day_event(outcome: Outcome, ctx: Context) -> Outcome | None:
