@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import TypeVar
 
 import regex
 
@@ -19,6 +20,8 @@ from extractor.dates import DateMention
 from extractor.outcomes.model import Outcome
 from extractor.places import PlaceMention
 from extractor.textdoc import Sentence, TextDoc
+
+_M = TypeVar("_M", PlaceMention, DateMention)  # a mention with a start and an end
 
 ADMIN_LEVELS = {"national", "province", "city", "district", "ward"}
 LISTED_DRIVES = "listed_drives"
@@ -266,13 +269,7 @@ def pair_respective(tdoc: TextDoc, outcomes: list[Outcome], places: list[PlaceMe
     rules = attribution_rules(tdoc.lang)
     gap = _list_gap(tdoc.lang)
     ordered = [p for p in sorted(places, key=lambda p: p.start) if p.end <= first and p.level != "national"]
-    runs: list[list[PlaceMention]] = []
-    for p in ordered:
-        if runs and gap.fullmatch(tdoc.match_text, runs[-1][-1].end, p.start):
-            runs[-1].append(p)
-        else:
-            runs.append([p])
-    run = next((r for r in reversed(runs) if len(r) == len(series)), None)
+    run = _last_run(tdoc.match_text, ordered, gap, len(series))
     if run is None:
         _pair_respective_dates(tdoc, series, dates, first, gap)
         return
@@ -285,18 +282,23 @@ def pair_respective(tdoc: TextDoc, outcomes: list[Outcome], places: list[PlaceMe
             outcome.period, outcome.period_from = own, "respective_list"
 
 
+def _last_run(text: str, mentions: list[_M], gap: regex.Pattern[str], length: int) -> list[_M] | None:
+    """The last run of `length` mentions (in text order) joined by list gaps."""
+    runs: list[list[_M]] = []
+    for m in mentions:
+        if runs and gap.fullmatch(text, runs[-1][-1].end, m.start):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return next((r for r in reversed(runs) if len(r) == length), None)
+
+
 def _pair_respective_dates(tdoc: TextDoc, series: list[Outcome], dates: list[DateMention], first: int,
                            gap: regex.Pattern[str]) -> None:
     """"7月、8月…采血量分别同比下降8.3%和6.1%", "tháng 7 và tháng 8 lần lượt tăng 5% và 3%": with no list of
     places, a list of periods as long as the figures' gives each figure its period."""
     ordered = [d for d in sorted(dates, key=lambda d: d.start) if d.end <= first and d.is_period]
-    runs: list[list[DateMention]] = []
-    for d in ordered:
-        if runs and gap.fullmatch(tdoc.match_text, runs[-1][-1].end, d.start):
-            runs[-1].append(d)
-        else:
-            runs.append([d])
-    run = next((r for r in reversed(runs) if len(r) == len(series)), None)
+    run = _last_run(tdoc.match_text, ordered, gap, len(series))
     if run is None:
         return
     for outcome, date in zip(series, run, strict=True):
