@@ -110,9 +110,22 @@ def _sentence_matches(text: str, start: int, end: int, lang: str) -> list[DateMe
     for s, e, m, rule in candidates:
         if any(c.start < e and s < c.end for c in chosen):
             continue
-        groups = {k: v for k, v in m.groupdict().items() if v}
+        groups = _gregorian({k: v for k, v in m.groupdict().items() if v}, lang)
         chosen.append(DateMention(s, e, text[s:e], rule.kind, rule.role, rule.name, groups))
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _gregorian(groups: dict[str, str], lang: str) -> dict[str, str]:
+    """A year counted from an era ("民國115年") as the Gregorian year the rest of the engine reads."""
+    for era, zero in _eras(lang).items():
+        if era in groups:
+            groups["y"] = str(zero + int(groups.pop(era)))
+    return groups
+
+
+@cache
+def _eras(lang: str) -> dict[str, int]:
+    return dict(patterns.load(lang, "dates").data["eras"])
 
 
 def _resolve_all(mentions: list[DateMention], tdoc: TextDoc, published: dt.date | None) -> None:
