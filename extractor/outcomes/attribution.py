@@ -438,7 +438,8 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
         or max((p for p in in_clause if p.end <= pos), key=lambda p: p.start, default=None)
         or (after_in_clause[0] if after_in_clause else None)
         or (before[-1] if before else None)
-        or (places[0] if places else None)
+        # a national word in a later clause ("…，全国各地还向四川调运血液") is about something else
+        or next((p for p in places if p.level != "national" or clause[0] <= p.start < clause[1]), None)
     )
     if chosen is not None:
         chosen = _most_specific(chosen, places)
