@@ -1,0 +1,370 @@
+"""`extract export OUT_DIR --format parquet|csv|duckdb`: the records of a run as analysis tables.
+
+Three tables, each with a schema shipped beside the record schemas (`figures_table`, `outcomes_table`,
+`articles_table` under extractor/schemas/): one row per figure with its outcome flattened, one per outcome,
+one per article without its text. The Arrow schema is built from those JSON Schemas, never guessed from the
+data, so every shard of a corpus has the same column types (a column that is null in every row, like `low`
+on the seeds, is still float64). Each file is written beside its final name and renamed over it, so a reader
+sees the old export or the new one, never half a file; the metadata (schema version, tool version, pattern
+hash, the run's command) goes into the Parquet files, into a table of the DuckDB file, and into the CSV
+metadata file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import secrets
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pyarrow as pa
+
+from extractor import __version__
+from extractor.output import (
+    ARTICLES_FILE,
+    CSV_METADATA_FILE,
+    DUCKDB_FILE,
+    OUTCOMES_FILE,
+    RUN_FILE,
+    BrokenOutput,
+    iter_jsonl,
+)
+from extractor.schemas import SCHEMA_VERSION, load_schema
+
+FORMATS = ("parquet", "csv", "duckdb")
+TABLES = ("figures", "outcomes", "articles")  # also the order the DuckDB file creates them in
+JOINED_VIEW = "figures_in_articles"
+METADATA_TABLE = "export_metadata"
+EXIT_OK, EXIT_FAILED = 0, 2  # as `extract check`: 2 when the folder cannot be read or the export written
+
+_ARROW_TYPES = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_()}
+
+
+class ExportError(Exception):
+    """The output folder cannot be exported (missing, broken, or not writable); the message says why."""
+
+
+# --- the tables --------------------------------------------------------------------------------------
+
+
+@cache
+def arrow_schema(table: str) -> pa.Schema:
+    """The fixed Arrow schema of one export table, from its JSON Schema: JSON `string` -> string (with
+    `format: date` -> date32), `number` -> float64, `integer` -> int64, `boolean` -> bool; nullable when
+    the JSON type admits null. Each field carries its description as field metadata."""
+    schema = load_schema(f"{table}_table")
+    fields = []
+    for name, prop in schema["properties"].items():
+        json_type, nullable = _json_type(prop)
+        arrow_type = pa.date32() if prop.get("format") == "date" else _ARROW_TYPES[json_type]
+        fields.append(pa.field(name, arrow_type, nullable=nullable,
+                               metadata={"description": prop["description"]}))
+    return pa.schema(fields)
+
+
+def _json_type(prop: dict[str, Any]) -> tuple[str, bool]:
+    """(the JSON type, nullable) of a column: an `enum` column is a string one."""
+    if "enum" in prop:
+        return "string", None in prop["enum"]
+    types = prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
+    return next(t for t in types if t != "null"), "null" in types
+
+
+def outcome_columns(outcome: dict[str, Any]) -> dict[str, Any]:
+    """The columns an outcome gives each of its rows (its figures' rows and its own)."""
+    period, location = outcome["period"], outcome["location"]
+    period_source = period.get("source") or {}
+    place_source = location.get("source") or {}
+    codes = location.get("codes") or {}
+    return {
+        "outcome_id": outcome["id"], "article_id": outcome["article_id"], "lang": outcome["lang"],
+        "kind": outcome["kind"], "name": outcome.get("name"), "organizer": outcome.get("organizer"),
+        "status": outcome["status"],
+        "period_start": _day(period.get("start")), "period_end": _day(period.get("end")),
+        "period_granularity": period.get("granularity"), "period_text": period.get("text"),
+        "period_role": period_source.get("role"), "period_scope": period_source.get("scope"),
+        "period_rule": period_source.get("rule"),
+        "location_name": location.get("name"), "location_text": location.get("text"),
+        "location_start": location.get("start"), "location_end": location.get("end"),
+        "location_level": location.get("level"), "location_province": location.get("province"),
+        "location_province_2025": location.get("province_2025"), "location_district": location.get("district"),
+        "location_country": location.get("country"),
+        "location_role": place_source.get("role"), "location_scope": place_source.get("scope"),
+        "location_province_code": codes.get("province"), "location_province_2025_code": codes.get("province_2025"),
+        "location_district_code": codes.get("district"), "location_ward_code": codes.get("ward"),
+        "location_adcode": codes.get("adcode"),
+        "evidence_text": outcome["evidence"]["text"], "evidence_start": outcome["evidence"]["start"],
+        "evidence_end": outcome["evidence"]["end"],
+        "partial": bool(outcome.get("partial", False)), "parent_id": outcome.get("parent_id"),
+    }
+
+
+def figure_rows(outcome: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    shared = outcome_columns(outcome)
+    for n, m in enumerate(outcome["metrics"]):
+        yield {"figure_id": f"{outcome['id']}#{n}", **shared,
+               "metric": m["metric"], "value": float(m["value"]), "low": _float(m.get("low")),
+               "high": _float(m.get("high")), "qualifier": m["qualifier"], "unit": m.get("unit"),
+               "text": m["text"], "start": m["start"], "end": m["end"]}
+
+
+def outcome_row(outcome: dict[str, Any]) -> dict[str, Any]:
+    return {**outcome_columns(outcome), "figures": len(outcome["metrics"])}
+
+
+def article_row(article: dict[str, Any], outcomes: int) -> dict[str, Any]:
+    return {
+        "id": article["id"], "path": article["path"], "lang": article["lang"], "title": article.get("title"),
+        "url": article.get("url"), "published": _day(article.get("published")),
+        "published_source": article.get("published_source"), "source": article.get("source"),
+        "encoding": article["encoding"], "text_length": len(article["text"]),
+        "figures": len(article["figures"]), "outcomes": outcomes,
+    }
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def build_tables(out_dir: Path) -> tuple[dict[str, pa.Table], dict[str, str]]:
+    """The three tables of a run's output folder, and the export's metadata."""
+    run = read_manifest(out_dir)
+    outcomes = _records(out_dir / OUTCOMES_FILE, "outcomes")
+    articles = _records(out_dir / ARTICLES_FILE, "articles")
+    counts = run.get("counts") or {}
+    for name, records, key in ((OUTCOMES_FILE, outcomes, "outcomes"), (ARTICLES_FILE, articles, "articles")):
+        if key in counts and counts[key] != len(records):
+            raise BrokenOutput(f"{out_dir / name} has {len(records)} records, but {out_dir / RUN_FILE} says the run "
+                               f"wrote {counts[key]}: the folder mixes files of two runs")
+    per_article: dict[str, int] = {}
+    for o in outcomes:
+        per_article[o["article_id"]] = per_article.get(o["article_id"], 0) + 1
+    rows = {
+        "figures": [row for o in outcomes for row in figure_rows(o)],
+        "outcomes": [outcome_row(o) for o in outcomes],
+        "articles": [article_row(a, per_article.get(a["id"], 0)) for a in articles],
+    }
+    tables = {name: _table(name, rows[name]) for name in TABLES}
+    return tables, export_metadata(run)
+
+
+def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    schema = arrow_schema(name)
+    for row in rows[:1]:  # every row is built by the same function: the first one's keys are all of them
+        if list(row) != schema.names:
+            raise AssertionError(f"{name} rows do not have the table's columns: {sorted(set(row) ^ set(schema.names))}")
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    path = out_dir / RUN_FILE
+    if not path.exists():
+        return {}
+    try:
+        run = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise BrokenOutput(f"{path}: not the run.json `extract run` writes ({e})") from None
+    if not isinstance(run, dict):
+        raise BrokenOutput(f"{path}: not the run.json `extract run` writes (not an object)")
+    return run
+
+
+def _records(path: Path, schema_name: str) -> list[dict[str, Any]]:
+    """The records of one output file, each valid against its shipped schema (file and line named)."""
+    if not path.exists():
+        raise ExportError(f"{path} is missing: export reads the folder `extract run` wrote")
+    validator = jsonschema.Draft202012Validator(load_schema(schema_name))
+    records = []
+    for n, record in iter_jsonl(path):
+        errors = list(validator.iter_errors(record))
+        if errors:
+            if any("schema_version" in (*e.absolute_path, e.message) or "schema_version" in e.message for e in errors):
+                raise BrokenOutput(f"{path} line {n}: schema_version is {record.get('schema_version')!r}, not "
+                                   f"{SCHEMA_VERSION!r}: an older version's output? run `extract run` again")
+            error = jsonschema.exceptions.best_match(errors)
+            where = "/".join(str(p) for p in error.absolute_path) or "the record"
+            raise BrokenOutput(f"{path} line {n}: {where}: {error.message}")
+        records.append(record)
+    return records
+
+
+def export_metadata(run: dict[str, Any]) -> dict[str, str]:
+    """What the export says about itself: the record format, the tool, and the run it was made from."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": "extractor",
+        "tool_version": __version__,
+        "run_tool_version": str(run.get("version") or ""),
+        "patterns_sha256": str(run.get("patterns_sha256") or ""),
+        "run_command": json.dumps(run.get("command") or [], ensure_ascii=False),
+        "run_started": str(run.get("started") or ""),
+        "exported": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+@contextmanager
+def replacing(final: Path) -> Iterator[Path]:
+    """A temp path beside `final`, renamed over it when the block ends well, removed when it does not."""
+    tmp = final.with_name(f".{final.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        yield tmp
+        _fsync(tmp)
+        os.replace(tmp, final)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):  # duckdb's log, if it was killed mid-write
+            leftover.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_parquet(tables: dict[str, pa.Table], meta: dict[str, str], dest: Path) -> list[Path]:
+    import pyarrow.parquet as pq
+
+    written = []
+    for name, table in tables.items():
+        described = table.replace_schema_metadata({**meta, "table": name,
+                                                   "description": load_schema(f"{name}_table")["description"]})
+        final = dest / f"{name}.parquet"
+        with replacing(final) as tmp:
+            pq.write_table(described, tmp)
+        written.append(final)
+    return written
+
+
+def write_csv(tables: dict[str, pa.Table], meta: dict[str, str], dest: Path) -> list[Path]:
+    """One CSV per table (UTF-8, a header line, empty for null, ISO dates) and a CSVW metadata file that
+    describes every column and carries the export's metadata."""
+    import pyarrow.csv as pcsv
+
+    written = []
+    for name, table in tables.items():
+        final = dest / f"{name}.csv"
+        with replacing(final) as tmp:
+            pcsv.write_csv(table, tmp)
+        written.append(final)
+    final = dest / CSV_METADATA_FILE
+    with replacing(final) as tmp:
+        tmp.write_text(json.dumps(csvw_metadata(tables, meta), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    written.append(final)
+    return written
+
+
+_CSVW_TYPES = {pa.string(): "string", pa.float64(): "double", pa.int64(): "integer", pa.bool_(): "boolean",
+               pa.date32(): "date"}
+
+
+def csvw_metadata(tables: dict[str, pa.Table], meta: dict[str, str]) -> dict[str, Any]:
+    """A CSV on the Web (W3C) description of the CSV files: their columns, types and descriptions."""
+    return {
+        "@context": "http://www.w3.org/ns/csvw",
+        "dc:description": "Blood-donation campaign outcomes exported by extractor",
+        **{f"extractor:{k}": v for k, v in meta.items()},
+        "tables": [{
+            "url": f"{name}.csv",
+            "dc:description": load_schema(f"{name}_table")["description"],
+            "tableSchema": {"columns": [
+                {"name": f.name, "titles": f.name, "datatype": _CSVW_TYPES[f.type], "required": not f.nullable,
+                 "dc:description": f.metadata[b"description"].decode()}
+                for f in table.schema
+            ]},
+        } for name, table in tables.items()],
+    }
+
+
+def write_duckdb(tables: dict[str, pa.Table], meta: dict[str, str], dest: Path) -> list[Path]:
+    """One database file: the three tables (column comments from the schemas), the view joining each figure
+    to its article, and a table of the export's metadata."""
+    import duckdb
+
+    final = dest / DUCKDB_FILE
+    with replacing(final) as tmp:
+        con = duckdb.connect(str(tmp))
+        try:
+            for name, table in tables.items():
+                con.register("incoming", table)
+                con.execute(f"CREATE TABLE {name} AS SELECT * FROM incoming")
+                con.unregister("incoming")
+                con.execute(f"COMMENT ON TABLE {name} IS {_sql_string(load_schema(f'{name}_table')['description'])}")
+                for f in table.schema:
+                    con.execute(f'COMMENT ON COLUMN {name}."{f.name}" IS '
+                                f"{_sql_string(f.metadata[b'description'].decode())}")
+            article_columns = ", ".join(f"a.{c} AS article_{c}" for c in ("title", "url", "published", "source"))
+            con.execute(f"CREATE VIEW {JOINED_VIEW} AS SELECT f.*, {article_columns}, o.figures AS outcome_figures "
+                        "FROM figures f JOIN outcomes o USING (outcome_id) JOIN articles a ON a.id = f.article_id")
+            con.execute(f"CREATE TABLE {METADATA_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            con.executemany(f"INSERT INTO {METADATA_TABLE} VALUES (?, ?)", sorted(meta.items()))
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    return [final]
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+WRITERS: dict[str, Callable[[dict[str, pa.Table], dict[str, str], Path], list[Path]]] = {
+    "parquet": write_parquet, "csv": write_csv, "duckdb": write_duckdb,
+}
+
+
+def export(out_dir: Path, fmt: str, dest: Path | None = None) -> list[Path]:
+    """Write the tables of `out_dir` in `fmt` into `dest` (default: `out_dir` itself); the paths written."""
+    if not out_dir.is_dir():
+        raise ExportError(f"{out_dir} is not a folder `extract run` wrote")
+    tables, meta = build_tables(out_dir)
+    dest = dest or out_dir
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ExportError(f"cannot create {dest}: {e.strerror or e}") from None
+    return WRITERS[fmt](tables, meta, dest)
+
+
+# --- the command -------------------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("out_dir", help="the folder `extract run` wrote (outcomes.jsonl, articles.jsonl, run.json)")
+    parser.add_argument("--format", choices=FORMATS, default="parquet",
+                        help="parquet: figures/outcomes/articles.parquet; csv: the same as .csv with "
+                             f"{CSV_METADATA_FILE}; duckdb: {DUCKDB_FILE} (default: parquet)")
+    parser.add_argument("--to", default=None,
+                        help="write the export here instead of into OUT_DIR (a later `extract run` into OUT_DIR "
+                             "replaces an export inside it, which then no longer describes the run)")
+
+
+def run(args: argparse.Namespace) -> int:
+    out_dir = Path(args.out_dir)
+    try:
+        written = export(out_dir, args.format, Path(args.to) if args.to else None)
+    except (ExportError, BrokenOutput) as e:
+        print(f"extract export: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as e:
+        print(f"extract export: cannot write the export: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    for path in written:
+        print(path)
+    return EXIT_OK
