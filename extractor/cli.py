@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_optional_subcommand(sub, "fetch", "extractor.fetch", "fetch news articles into a corpus directory")
     _add_optional_subcommand(sub, "export", "extractor.export",
                              "export what `extract run` wrote as Parquet, CSV or a DuckDB file")
+    _add_optional_subcommand(sub, "evaluate", "extractor.evaluate",
+                             "score what `extract run` wrote against a gold file of hand-coded articles")
 
     bench = sub.add_parser("bench", help="measure throughput on a corpus built from the shipped one")
     bench.add_argument("--articles", type=int, default=1000, help="articles in the benchmark corpus")
