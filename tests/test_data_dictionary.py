@@ -103,3 +103,50 @@ def test_shipped_schemas_are_valid_json_schemas() -> None:
 
     for name in RECORD_SCHEMAS:
         jsonschema.Draft202012Validator.check_schema(json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text()))
+
+
+@pytest.mark.parametrize("name", ["figures_table", "outcomes_table", "articles_table", "gold"])
+def test_table_and_gold_schemas_list_the_registered_languages(name: str) -> None:
+    from extractor.lang import codes
+
+    assert set(load_schema(name)["properties"]["lang"]["enum"]) == set(codes())
+
+
+def test_table_and_gold_schemas_list_the_metrics_and_countries() -> None:
+    from extractor.lang import packs
+    from extractor.metrics import METRIC_NAMES
+
+    assert set(load_schema("figures_table")["properties"]["metric"]["enum"]) == set(METRIC_NAMES)
+    assert set(load_schema("gold")["properties"]["facts"]["items"]["properties"]["metric"]["enum"]) == set(METRIC_NAMES)
+    countries = set(load_schema("figures_table")["properties"]["location_country"]["enum"])
+    assert countries == {p.country for p in packs()} | {None}
+
+
+def test_a_run_writes_a_manifest_and_errors_of_the_shipped_schemas(tmp_path: Path) -> None:
+    import jsonschema
+
+    from extractor.cli import main as extract
+    from extractor.output import read_jsonl
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Ngày 12/3/2024, Tỉnh đoàn Bắc Ninh tổ chức ngày hội hiến máu, tiếp nhận 410 đơn vị "
+                                  "máu.\n", encoding="utf-8")
+    (corpus / "b.meta.json").write_text('{"published": "2024-02-30"}', encoding="utf-8")
+    (corpus / "b.txt").write_text("2024年3月5日，漯河市中心血站在源汇区开展无偿献血活动，"
+                                  "共有156人成功献血，献血量达5万毫升。\n", encoding="utf-8")
+    (corpus / "c.pdf").write_bytes(b"%PDF-1.4")
+    out = tmp_path / "out"
+    assert extract(["run", str(corpus), "--out", str(out), "--no-progress"]) == 1  # the .pdf is an error
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    jsonschema.validate(run, load_schema("run"))
+    assert run["schema_version"] == SCHEMA_VERSION
+    assert run["command"][:3] == ["extract", "run", str(corpus)] and len(run["patterns_sha256"]) == 64
+    errors = read_jsonl(out / "errors.jsonl")
+    assert {e["level"] for e in errors} == {"error", "warning"}
+    for record in errors:
+        jsonschema.validate(record, load_schema("errors"))
+    for name in ("articles", "outcomes"):
+        for record in read_jsonl(out / f"{name}.jsonl"):
+            assert record["schema_version"] == SCHEMA_VERSION
+            jsonschema.validate(record, load_schema(name))
