@@ -239,3 +239,12 @@ def test_a_folder_without_outcomes_is_refused(tmp_path: Path, capsys: pytest.Cap
 def test_the_shipped_gold_files_are_in_the_gold_format() -> None:
     assert len(read_gold(SEEDS_GOLD)) == 5
     assert [g["article_id"] for g in read_gold(SAMPLE / "gold.jsonl")] == ["hy-2024-04-10", "lh-2023-06-15"]
+
+
+def test_the_readme_shows_what_evaluate_prints_on_the_sample(sample_out: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ extract evaluate tests/data/sample/gold.jsonl out-sample/\n", 1)[1].split("```", 1)[0]
+    capsys.readouterr()
+    assert main(["evaluate", str(SAMPLE / "gold.jsonl"), str(sample_out)]) == 0
+    assert capsys.readouterr().out == shown

@@ -237,3 +237,27 @@ def test_a_write_that_fails_leaves_the_old_file_and_no_temp_file(seed_out: Path,
     assert main(["export", str(out), "--format", "duckdb"]) == 2
     assert (out / "extractor.duckdb").read_bytes() == before
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_the_readme_query_runs_on_the_export(seed_out: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    query = readme.split("-- duckdb out/extractor.duckdb\n", 1)[1].split("```", 1)[0]
+    assert main(["export", str(seed_out), "--format", "duckdb"]) == 0
+    assert main(["export", str(seed_out), "--format", "parquet"]) == 0
+    con = duckdb.connect(str(seed_out / "extractor.duckdb"), read_only=True)
+    try:
+        rows = con.execute(query).fetchall()
+    finally:
+        con.close()
+    assert rows[0] == ("Hà Nội", "01", 2023, 1635000.0, 1)
+    assert ("Hưng Yên", "33", 2024, 1265.0, 1) in rows
+    # the same query over the Parquet file, as the README says
+    parquet = duckdb.connect().execute(query.replace("FROM figures", f"FROM '{seed_out / 'figures.parquet'}'"))
+    assert parquet.fetchall() == rows
+
+
+def test_the_readme_pandas_load(seed_out: Path) -> None:
+    pd = pytest.importorskip("pandas")  # not a dependency: the researcher's own
+    assert main(["export", str(seed_out), "--format", "parquet"]) == 0
+    figures = pd.read_parquet(seed_out / "figures.parquet")
+    assert figures["low"].dtype == "float64" and len(figures) == len(_expected_figures(seed_out))
