@@ -111,8 +111,8 @@ def figure_rows(outcome: dict[str, Any]) -> Iterator[dict[str, Any]]:
     shared = outcome_columns(outcome)
     for n, m in enumerate(outcome["metrics"]):
         yield {"figure_id": f"{outcome['id']}#{n}", **shared,
-               "metric": m["metric"], "value": float(m["value"]), "low": _float(m.get("low")),
-               "high": _float(m.get("high")), "qualifier": m["qualifier"], "unit": m.get("unit"),
+               "metric": m["metric"], "value": m["value"], "low": m.get("low"), "high": m.get("high"),
+               "qualifier": m["qualifier"], "unit": m.get("unit"),
                "text": m["text"], "start": m["start"], "end": m["end"]}
 
 
@@ -134,38 +134,61 @@ def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _float(value: float | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def build_tables(out_dir: Path) -> tuple[dict[str, pa.Table], dict[str, str]]:
-    """The three tables of a run's output folder, and the export's metadata."""
+def build_tables(out_dir: Path, validate: bool = False) -> tuple[dict[str, pa.Table], dict[str, str]]:
+    """The three tables of a run's output folder, and the export's metadata. `validate`: every record is
+    checked against its shipped JSON Schema too (thorough, and several times slower than the export)."""
     run = read_manifest(out_dir)
-    outcomes = _records(out_dir / OUTCOMES_FILE, "outcomes")
-    articles = _records(out_dir / ARTICLES_FILE, "articles")
+    outcomes = _records(out_dir / OUTCOMES_FILE, "outcomes", validate)
+    articles = _records(out_dir / ARTICLES_FILE, "articles", validate)
     counts = run.get("counts") or {}
     for name, records, key in ((OUTCOMES_FILE, outcomes, "outcomes"), (ARTICLES_FILE, articles, "articles")):
         if key in counts and counts[key] != len(records):
             raise BrokenOutput(f"{out_dir / name} has {len(records)} records, but {out_dir / RUN_FILE} says the run "
                                f"wrote {counts[key]}: the folder mixes files of two runs")
     per_article: dict[str, int] = {}
-    for o in outcomes:
-        per_article[o["article_id"]] = per_article.get(o["article_id"], 0) + 1
-    rows = {
-        "figures": [row for o in outcomes for row in figure_rows(o)],
-        "outcomes": [outcome_row(o) for o in outcomes],
-        "articles": [article_row(a, per_article.get(a["id"], 0)) for a in articles],
+    for _, o in outcomes:
+        per_article[o.get("article_id")] = per_article.get(o.get("article_id"), 0) + 1
+    builders: dict[str, tuple[Path, list[tuple[int, dict[str, Any]]], Callable[[dict[str, Any]], list[Any]]]] = {
+        "figures": (out_dir / OUTCOMES_FILE, outcomes, lambda o: list(figure_rows(o))),
+        "outcomes": (out_dir / OUTCOMES_FILE, outcomes, lambda o: [outcome_row(o)]),
+        "articles": (out_dir / ARTICLES_FILE, articles, lambda a: [article_row(a, per_article.get(a["id"], 0))]),
     }
-    tables = {name: _table(name, rows[name]) for name in TABLES}
+    tables = {name: _table(name, path, records, build) for name, (path, records, build) in builders.items()}
     return tables, export_metadata(run)
 
 
-def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+def _table(name: str, path: Path, records: list[tuple[int, dict[str, Any]]],
+           build: Callable[[dict[str, Any]], list[dict[str, Any]]]) -> pa.Table:
+    """One table from the records of `path`; BrokenOutput naming the line of a record that does not have the
+    shape `extract run` writes (a field missing, of another type, or null where a value is required)."""
     schema = arrow_schema(name)
-    for row in rows[:1]:  # every row is built by the same function: the first one's keys are all of them
-        if list(row) != schema.names:
-            raise AssertionError(f"{name} rows do not have the table's columns: {sorted(set(row) ^ set(schema.names))}")
-    return pa.Table.from_pylist(rows, schema=schema)
+    rows: list[dict[str, Any]] = []
+    lines: list[int] = []  # the line each row comes from
+    for n, record in records:
+        try:
+            built = build(record)
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
+            why = f"{type(e).__name__}: {e}"
+            raise BrokenOutput(f"{path} line {n}: not a record `extract run` writes ({why})") from None
+        rows += built
+        lines += [n] * len(built)
+    if rows and list(rows[0]) != schema.names:  # one builder per table: the first row's keys are every row's
+        raise AssertionError(f"{name} rows do not have the table's columns: {sorted(set(rows[0]) ^ set(schema.names))}")
+    try:
+        table = pa.Table.from_pylist(rows, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        for row, n in zip(rows, lines, strict=True):  # only on failure: find the record, one row at a time
+            try:
+                pa.Table.from_pylist([row], schema=schema)
+            except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+                raise BrokenOutput(f"{path} line {n}: a field of the wrong type ({e})") from None
+        raise
+    for f in schema:
+        column = table.column(f.name)
+        if not f.nullable and column.null_count:
+            n = lines[next(i for i, v in enumerate(column.is_null().to_pylist()) if v)]
+            raise BrokenOutput(f"{path} line {n}: null where the {name} table's {f.name} needs a value")
+    return table
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
@@ -181,22 +204,22 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
     return run
 
 
-def _records(path: Path, schema_name: str) -> list[dict[str, Any]]:
-    """The records of one output file, each valid against its shipped schema (file and line named)."""
+def _records(path: Path, schema_name: str, validate: bool) -> list[tuple[int, dict[str, Any]]]:
+    """(line, record) of one output file, each of this version of the record format (file and line named
+    otherwise) and, with `validate`, valid against its shipped schema."""
     if not path.exists():
         raise ExportError(f"{path} is missing: export reads the folder `extract run` wrote")
-    validator = jsonschema.Draft202012Validator(load_schema(schema_name))
+    validator = jsonschema.Draft202012Validator(load_schema(schema_name)) if validate else None
     records = []
     for n, record in iter_jsonl(path):
-        errors = list(validator.iter_errors(record))
-        if errors:
-            if any("schema_version" in (*e.absolute_path, e.message) or "schema_version" in e.message for e in errors):
-                raise BrokenOutput(f"{path} line {n}: schema_version is {record.get('schema_version')!r}, not "
-                                   f"{SCHEMA_VERSION!r}: an older version's output? run `extract run` again")
-            error = jsonschema.exceptions.best_match(errors)
+        if record.get("schema_version") != SCHEMA_VERSION:
+            raise BrokenOutput(f"{path} line {n}: schema_version is {record.get('schema_version')!r}, not "
+                               f"{SCHEMA_VERSION!r}: an older version's output? run `extract run` again")
+        error = jsonschema.exceptions.best_match(validator.iter_errors(record)) if validator else None
+        if error is not None:
             where = "/".join(str(p) for p in error.absolute_path) or "the record"
             raise BrokenOutput(f"{path} line {n}: {where}: {error.message}")
-        records.append(record)
+        records.append((n, record))
     return records
 
 
@@ -329,11 +352,11 @@ WRITERS: dict[str, Callable[[dict[str, pa.Table], dict[str, str], Path], list[Pa
 }
 
 
-def export(out_dir: Path, fmt: str, dest: Path | None = None) -> list[Path]:
+def export(out_dir: Path, fmt: str, dest: Path | None = None, validate: bool = False) -> list[Path]:
     """Write the tables of `out_dir` in `fmt` into `dest` (default: `out_dir` itself); the paths written."""
     if not out_dir.is_dir():
         raise ExportError(f"{out_dir} is not a folder `extract run` wrote")
-    tables, meta = build_tables(out_dir)
+    tables, meta = build_tables(out_dir, validate)
     dest = dest or out_dir
     try:
         dest.mkdir(parents=True, exist_ok=True)
@@ -353,12 +376,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", default=None,
                         help="write the export here instead of into OUT_DIR (a later `extract run` into OUT_DIR "
                              "replaces an export inside it, which then no longer describes the run)")
+    parser.add_argument("--validate", action="store_true",
+                        help="also check every record against its JSON Schema (thorough, several times slower)")
 
 
 def run(args: argparse.Namespace) -> int:
     out_dir = Path(args.out_dir)
     try:
-        written = export(out_dir, args.format, Path(args.to) if args.to else None)
+        written = export(out_dir, args.format, Path(args.to) if args.to else None, args.validate)
     except (ExportError, BrokenOutput) as e:
         print(f"extract export: {e}", file=sys.stderr)
         return EXIT_FAILED

@@ -184,6 +184,13 @@ BROKEN = [
      "line 1"),
     ("an older version's record", lambda out: _rewrite_first(out / "articles.jsonl", {"schema_version": None}),
      "older version"),
+    ("a figure's value is text", lambda out: _rewrite_first(out / "outcomes.jsonl", {"metrics": [
+        {"metric": "growth_pct", "value": "10", "qualifier": "exact", "text": "10%", "start": 1, "end": 4}]}),
+     "outcomes.jsonl line 1: a field of the wrong type"),
+    ("a field missing", lambda out: _rewrite_first(out / "outcomes.jsonl", {"evidence": {}}),
+     "outcomes.jsonl line 1: not a record `extract run` writes (KeyError"),
+    ("null where a value is needed", lambda out: _rewrite_first(out / "articles.jsonl", {"lang": None}),
+     "articles.jsonl line 1: null where the articles table's lang needs a value"),
     ("files of two runs", lambda out: _drop_last(out / "outcomes.jsonl"), "mixes files of two runs"),
     ("no outcomes.jsonl", lambda out: (out / "outcomes.jsonl").unlink(), "missing"),
 ]
@@ -261,3 +268,18 @@ def test_the_readme_pandas_load(seed_out: Path) -> None:
     assert main(["export", str(seed_out), "--format", "parquet"]) == 0
     figures = pd.read_parquet(seed_out / "figures.parquet")
     assert figures["low"].dtype == "float64" and len(figures) == len(_expected_figures(seed_out))
+
+
+def test_validate_checks_every_record_against_its_schema(seed_out: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(seed_out, out)
+    lines = (out / "outcomes.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    record = json.loads(lines[0])
+    record["metrics"][0]["qualifier"] = "roughly"  # a string the tables take, but no qualifier
+    (out / "outcomes.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n" + "".join(lines[1:]),
+                                        encoding="utf-8")
+    assert main(["export", str(out), "--format", "parquet"]) == 0
+    capsys.readouterr()
+    assert main(["export", str(out), "--format", "parquet", "--validate"]) == 2
+    assert "outcomes.jsonl line 1: metrics/0/qualifier: 'roughly' is not one of" in capsys.readouterr().err
