@@ -4,10 +4,10 @@ Three tables, each with a schema shipped beside the record schemas (`figures_tab
 `articles_table` under extractor/schemas/): one row per figure with its outcome flattened, one per outcome,
 one per article without its text. The Arrow schema is built from those JSON Schemas, never guessed from the
 data, so every shard of a corpus has the same column types (a column that is null in every row, like `low`
-on the seeds, is still float64). Each file is written beside its final name and renamed over it, so a reader
-sees the old export or the new one, never half a file; the metadata (schema version, tool version, pattern
-hash, the run's command) goes into the Parquet files, into a table of the DuckDB file, and into the CSV
-metadata file.
+on the seeds, is still float64). Every file is written under a temp name beside its final one, and all are
+renamed over the old ones once all are written: a reader sees whole files, and a failure half-way leaves the
+old export. The metadata (schema version, tool version, pattern hash, the run's command) goes into the
+Parquet files, into a table of the DuckDB file, and into the CSV metadata file.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import os
 import secrets
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from extractor.output import (
     ARTICLES_FILE,
     CSV_METADATA_FILE,
     DUCKDB_FILE,
+    EXPORT_TABLES,
     OUTCOMES_FILE,
     RUN_FILE,
     BrokenOutput,
@@ -40,7 +40,7 @@ from extractor.output import (
 from extractor.schemas import SCHEMA_VERSION, load_schema
 
 FORMATS = ("parquet", "csv", "duckdb")
-TABLES = ("figures", "outcomes", "articles")  # also the order the DuckDB file creates them in
+TABLES = EXPORT_TABLES  # also the order the DuckDB file creates them in
 JOINED_VIEW = "figures_in_articles"
 METADATA_TABLE = "export_metadata"
 EXIT_OK, EXIT_FAILED = 0, 2  # as `extract check`: 2 when the folder cannot be read or the export written
@@ -240,17 +240,31 @@ def export_metadata(run: dict[str, Any]) -> dict[str, str]:
 # --- writing -----------------------------------------------------------------------------------------
 
 
-@contextmanager
-def replacing(final: Path) -> Iterator[Path]:
-    """A temp path beside `final`, renamed over it when the block ends well, removed when it does not."""
-    tmp = final.with_name(f".{final.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    try:
-        yield tmp
-        _fsync(tmp)
-        os.replace(tmp, final)
-    finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):  # duckdb's log, if it was killed mid-write
-            leftover.unlink(missing_ok=True)
+class Staged:
+    """The files of one export, each written under a temp name beside its final one; `commit` renames them all
+    over the old files once every one is written, so a failure half-way leaves the old export whole."""
+
+    def __init__(self, dest: Path) -> None:
+        self.dest = dest
+        self.files: list[tuple[Path, Path]] = []  # (temp, final)
+
+    def path(self, name: str) -> Path:
+        final = self.dest / name
+        tmp = final.with_name(f".{final.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+        self.files.append((tmp, final))
+        return tmp
+
+    def commit(self) -> list[Path]:
+        for tmp, _ in self.files:
+            _fsync(tmp)
+        for tmp, final in self.files:
+            os.replace(tmp, final)
+        return [final for _, final in self.files]
+
+    def discard(self) -> None:
+        for tmp, _ in self.files:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):  # duckdb's log, if it failed mid-write
+                leftover.unlink(missing_ok=True)
 
 
 def _fsync(path: Path) -> None:
@@ -261,36 +275,24 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def write_parquet(tables: dict[str, pa.Table], meta: dict[str, str], dest: Path) -> list[Path]:
+def write_parquet(tables: dict[str, pa.Table], meta: dict[str, str], staged: Staged) -> None:
     import pyarrow.parquet as pq
 
-    written = []
     for name, table in tables.items():
         described = table.replace_schema_metadata({**meta, "table": name,
                                                    "description": load_schema(f"{name}_table")["description"]})
-        final = dest / f"{name}.parquet"
-        with replacing(final) as tmp:
-            pq.write_table(described, tmp)
-        written.append(final)
-    return written
+        pq.write_table(described, staged.path(f"{name}.parquet"))
 
 
-def write_csv(tables: dict[str, pa.Table], meta: dict[str, str], dest: Path) -> list[Path]:
+def write_csv(tables: dict[str, pa.Table], meta: dict[str, str], staged: Staged) -> None:
     """One CSV per table (UTF-8, a header line, empty for null, ISO dates) and a CSVW metadata file that
     describes every column and carries the export's metadata."""
     import pyarrow.csv as pcsv
 
-    written = []
     for name, table in tables.items():
-        final = dest / f"{name}.csv"
-        with replacing(final) as tmp:
-            pcsv.write_csv(table, tmp)
-        written.append(final)
-    final = dest / CSV_METADATA_FILE
-    with replacing(final) as tmp:
-        tmp.write_text(json.dumps(csvw_metadata(tables, meta), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    written.append(final)
-    return written
+        pcsv.write_csv(table, staged.path(f"{name}.csv"))
+    staged.path(CSV_METADATA_FILE).write_text(json.dumps(csvw_metadata(tables, meta), ensure_ascii=False, indent=2)
+                                              + "\n", encoding="utf-8")
 
 
 _CSVW_TYPES = {pa.string(): "string", pa.float64(): "double", pa.int64(): "integer", pa.bool_(): "boolean",
@@ -315,39 +317,36 @@ def csvw_metadata(tables: dict[str, pa.Table], meta: dict[str, str]) -> dict[str
     }
 
 
-def write_duckdb(tables: dict[str, pa.Table], meta: dict[str, str], dest: Path) -> list[Path]:
+def write_duckdb(tables: dict[str, pa.Table], meta: dict[str, str], staged: Staged) -> None:
     """One database file: the three tables (column comments from the schemas), the view joining each figure
-    to its article, and a table of the export's metadata."""
+    to its outcome and article, and a table of the export's metadata."""
     import duckdb
 
-    final = dest / DUCKDB_FILE
-    with replacing(final) as tmp:
-        con = duckdb.connect(str(tmp))
-        try:
-            for name, table in tables.items():
-                con.register("incoming", table)
-                con.execute(f"CREATE TABLE {name} AS SELECT * FROM incoming")
-                con.unregister("incoming")
-                con.execute(f"COMMENT ON TABLE {name} IS {_sql_string(load_schema(f'{name}_table')['description'])}")
-                for f in table.schema:
-                    con.execute(f'COMMENT ON COLUMN {name}."{f.name}" IS '
-                                f"{_sql_string(f.metadata[b'description'].decode())}")
-            article_columns = ", ".join(f"a.{c} AS article_{c}" for c in ("title", "url", "published", "source"))
-            con.execute(f"CREATE VIEW {JOINED_VIEW} AS SELECT f.*, {article_columns}, o.figures AS outcome_figures "
-                        "FROM figures f JOIN outcomes o USING (outcome_id) JOIN articles a ON a.id = f.article_id")
-            con.execute(f"CREATE TABLE {METADATA_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
-            con.executemany(f"INSERT INTO {METADATA_TABLE} VALUES (?, ?)", sorted(meta.items()))
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-    return [final]
+    con = duckdb.connect(str(staged.path(DUCKDB_FILE)))
+    try:
+        for name, table in tables.items():
+            con.register("incoming", table)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM incoming")
+            con.unregister("incoming")
+            con.execute(f"COMMENT ON TABLE {name} IS {_sql_string(load_schema(f'{name}_table')['description'])}")
+            for f in table.schema:
+                comment = _sql_string(f.metadata[b"description"].decode())
+                con.execute(f'COMMENT ON COLUMN {name}."{f.name}" IS {comment}')
+        article_columns = ", ".join(f"a.{c} AS article_{c}" for c in ("title", "url", "published", "source"))
+        con.execute(f"CREATE VIEW {JOINED_VIEW} AS SELECT f.*, {article_columns}, o.figures AS outcome_figures "
+                    "FROM figures f JOIN outcomes o USING (outcome_id) JOIN articles a ON a.id = f.article_id")
+        con.execute(f"CREATE TABLE {METADATA_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        con.executemany(f"INSERT INTO {METADATA_TABLE} VALUES (?, ?)", sorted(meta.items()))
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
 
 
 def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-WRITERS: dict[str, Callable[[dict[str, pa.Table], dict[str, str], Path], list[Path]]] = {
+WRITERS: dict[str, Callable[[dict[str, pa.Table], dict[str, str], Staged], None]] = {
     "parquet": write_parquet, "csv": write_csv, "duckdb": write_duckdb,
 }
 
@@ -362,7 +361,12 @@ def export(out_dir: Path, fmt: str, dest: Path | None = None, validate: bool = F
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise ExportError(f"cannot create {dest}: {e.strerror or e}") from None
-    return WRITERS[fmt](tables, meta, dest)
+    staged = Staged(dest)
+    try:
+        WRITERS[fmt](tables, meta, staged)
+        return staged.commit()
+    finally:
+        staged.discard()
 
 
 # --- the command -------------------------------------------------------------------------------------

@@ -283,3 +283,42 @@ def test_validate_checks_every_record_against_its_schema(seed_out: Path, tmp_pat
     capsys.readouterr()
     assert main(["export", str(out), "--format", "parquet", "--validate"]) == 2
     assert "outcomes.jsonl line 1: metrics/0/qualifier: 'roughly' is not one of" in capsys.readouterr().err
+
+
+def test_a_failure_half_way_leaves_every_old_file(seed_out: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The figures table is written, the outcomes table fails: neither old file is replaced."""
+    out = tmp_path / "out"
+    shutil.copytree(seed_out, out)
+    assert main(["export", str(out), "--format", "parquet"]) == 0
+    before = {t: (out / f"{t}.parquet").read_bytes() for t in export.TABLES}
+    real_write = pq.write_table
+
+    def write_then_fail(table: pa.Table, where: Any, **kwargs: Any) -> None:
+        if table.schema.metadata[b"table"] == b"outcomes":
+            raise OSError(28, "No space left on device")
+        real_write(table, where, **kwargs)
+
+    monkeypatch.setattr(pq, "write_table", write_then_fail)
+    assert main(["export", str(out), "--format", "parquet"]) == 2
+    assert {t: (out / f"{t}.parquet").read_bytes() for t in export.TABLES} == before
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_a_run_without_outcomes_exports_empty_tables_of_the_same_types(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notice.txt").write_text("Thông báo lịch tiếp công dân tháng 5 của Sở Y tế tỉnh Bắc Ninh.\n",
+                                       encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(corpus), "--out", str(out), "--no-progress"]) == 0
+    for fmt in export.FORMATS:
+        assert main(["export", str(out), "--format", fmt]) == 0
+    figures = pq.read_table(out / "figures.parquet")
+    assert figures.num_rows == 0 and figures.schema.field("value").type == pa.float64()
+    assert pq.read_table(out / "articles.parquet").column("outcomes").to_pylist() == [0]
+    con = duckdb.connect(str(out / "extractor.duckdb"), read_only=True)
+    try:
+        assert con.execute(f"SELECT count(*) FROM {export.JOINED_VIEW}").fetchone() == (0,)
+    finally:
+        con.close()
