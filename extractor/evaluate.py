@@ -31,6 +31,7 @@ import jsonschema
 import yaml
 import zhconv
 
+from extractor.lang import codes
 from extractor.metrics import METRIC_NAMES
 from extractor.output import ARTICLES_FILE, OUTCOMES_FILE, BrokenOutput, iter_jsonl
 from extractor.schemas import load_schema
@@ -144,6 +145,7 @@ class Judgement:
     wrong: list[str] = field(default_factory=list)  # the attributes it got wrong
     gold: dict[str, Any] | None = None
     outcome: dict[str, Any] | None = None
+    figure: dict[str, Any] | None = None
 
 
 @dataclass
@@ -269,7 +271,7 @@ def _judge_article(result: Evaluation, article: dict[str, Any], predicted: list[
             result.strict_by_metric[metric].tp += 1
         result.judgements.append(Judgement(article_id, "wrong" if wrong else "match", metric, fact["value"],
                                            figure["value"], figure.get("text"), outcome.get("id"), wrong, fact,
-                                           outcome))
+                                           outcome, figure))
     optional = article.get("optional", [])
     for i, (outcome, figure) in enumerate(figures):
         if i in taken:
@@ -284,7 +286,7 @@ def _judge_article(result: Evaluation, article: dict[str, Any], predicted: list[
             result.strict_by_metric[metric].fp += 1
         result.judgements.append(Judgement(article_id, verdict, metric, predicted_value=figure.get("value"),
                                            predicted_text=figure.get("text"), outcome_id=outcome.get("id"),
-                                           outcome=outcome))
+                                           outcome=outcome, figure=figure))
 
 
 def _check_spans(result: Evaluation, predicted: list[dict[str, Any]], text: str | None) -> None:
@@ -382,17 +384,14 @@ def _describe(j: Judgement) -> str:
                 f"{'/'.join(g.get('location', [])) or '-'}")
     if j.verdict == "false":
         return f"{j.article_id} {j.metric}={_number(j.predicted_value)} {j.predicted_text!r} ({j.outcome_id})"
-    gold, outcome = j.gold or {}, j.outcome or {}
+    gold, outcome, figure = j.gold or {}, j.outcome or {}, j.figure or {}
     period, location = outcome.get("period") or {}, outcome.get("location") or {}
-    predicted = {"status": outcome.get("status"), "qualifier": None,
+    predicted = {"status": outcome.get("status"), "qualifier": figure.get("qualifier", "exact"),
                  "period": f"{period.get('start')}..{period.get('end')}", "location": location.get("name"),
                  "province": location.get("province")}
     expected = {"status": gold.get("status"), "qualifier": gold.get("qualifier", "exact"),
                 "period": f"{gold.get('start')}..{gold.get('end')}", "location": "/".join(gold.get("location", [])),
-                "province": gold.get("province")}
-    for metric in (outcome.get("metrics") or []):
-        if metric.get("text") == j.predicted_text:
-            predicted["qualifier"] = metric.get("qualifier")
+                "province": gold.get("province", "*")}
     said = "; ".join(f"{a} {predicted[a]!s} (gold {expected[a]!s})" for a in j.wrong)
     return f"{j.article_id} {j.metric}={_number(j.gold_value)} {j.predicted_text!r}: {said}"
 
@@ -438,7 +437,7 @@ def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("gold", help="the gold file: one annotated article a line (format in the README)")
     parser.add_argument("out_dir", help="the folder `extract run` wrote for those articles")
-    parser.add_argument("--lang", help="judge only the gold articles of this language")
+    parser.add_argument("--lang", choices=codes(), help="judge only the gold articles of this language")
     parser.add_argument("--csv", metavar="FILE", help="write the table (overall, attributes, metrics) as CSV")
     parser.add_argument("--items", metavar="FILE", help="write every judgement (fact or figure) as CSV")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")

@@ -377,7 +377,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="parquet",
                         help="parquet: figures/outcomes/articles.parquet; csv: the same as .csv with "
                              f"{CSV_METADATA_FILE}; duckdb: {DUCKDB_FILE} (default: parquet)")
-    parser.add_argument("--to", default=None,
+    parser.add_argument("--to", default=None, metavar="DIR",
                         help="write the export here instead of into OUT_DIR (a later `extract run` into OUT_DIR "
                              "replaces an export inside it, which then no longer describes the run)")
     parser.add_argument("--validate", action="store_true",
