@@ -25,6 +25,7 @@ from extractor.output import (
     RunFolder,
     json_line,
 )
+from extractor.schemas import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from extractor.pipeline import ArticleResult
@@ -71,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_optional_subcommand(sub, "check", "extractor.checks", "fact-check what `extract run` wrote")
     _add_optional_subcommand(sub, "fetch", "extractor.fetch", "fetch news articles into a corpus directory")
+    _add_optional_subcommand(sub, "export", "extractor.export",
+                             "export what `extract run` wrote as Parquet, CSV or a DuckDB file")
+    _add_optional_subcommand(sub, "evaluate", "extractor.evaluate",
+                             "score what `extract run` wrote against a gold file of hand-coded articles")
 
     bench = sub.add_parser("bench", help="measure throughput on a corpus built from the shipped one")
     bench.add_argument("--articles", type=int, default=1000, help="articles in the benchmark corpus")
@@ -174,6 +179,7 @@ def _run_into(folder: RunFolder, args: argparse.Namespace) -> int:
         folder.finish_files()  # the checks read what was written, all of it
         check_summary = checks.format_summary(checks.run_checks(folder.path))
     folder.write_json(RUN_FILE, {
+        "schema_version": SCHEMA_VERSION,
         "tool": "extractor", "version": __version__, "patterns_sha256": patterns_digest(),
         "command": ["extract", *args.argv], "inputs": list(args.inputs), "out": str(out), "lang": args.lang,
         "started": started.isoformat(timespec="seconds"),

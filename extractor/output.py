@@ -25,8 +25,15 @@ import regex
 
 ARTICLES_FILE, OUTCOMES_FILE, ERRORS_FILE = "articles.jsonl", "outcomes.jsonl", "errors.jsonl"
 CHECKS_FILE, RUN_FILE, REPORT_FILE = "checks.jsonl", "run.json", "report.html"
-# The files a run (or `extract check`) writes into --out: a folder holding anything else is not ours to replace.
-OUTPUT_FILES = frozenset({ARTICLES_FILE, OUTCOMES_FILE, ERRORS_FILE, CHECKS_FILE, RUN_FILE, REPORT_FILE})
+CSV_METADATA_FILE, DUCKDB_FILE = "csv-metadata.json", "extractor.duckdb"
+# What `extract export` writes into an output folder (by default): the tables in each format.
+EXPORT_TABLES = ("figures", "outcomes", "articles")
+EXPORT_FILES = frozenset({*(f"{table}.{ext}" for table in EXPORT_TABLES for ext in ("parquet", "csv")),
+                          CSV_METADATA_FILE, DUCKDB_FILE})
+# The files a run (or `extract check`, `extract export`) writes into --out: a folder holding anything else is
+# not ours to replace.
+OUTPUT_FILES = frozenset({ARTICLES_FILE, OUTCOMES_FILE, ERRORS_FILE, CHECKS_FILE, RUN_FILE, REPORT_FILE,
+                          *EXPORT_FILES})
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
 _RENAME_EXCHANGE = 2  # linux/fs.h
 

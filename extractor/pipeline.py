@@ -14,6 +14,7 @@ from extractor.language import SUPPORTED, detect_language
 from extractor.outcomes import build_outcomes, outcome_record
 from extractor.places import find_places
 from extractor.published import read_published
+from extractor.schemas import SCHEMA_VERSION
 from extractor.spans import SpanUnion
 from extractor.textdoc import segment
 
@@ -49,6 +50,7 @@ def process_article(article: Article, lang: str | None = None) -> ArticleResult:
         {**f.as_record(), "outcome_id": owner.get(id(f))} for f in figures
     ]
     record = {
+        "schema_version": SCHEMA_VERSION,
         "id": article.id, "path": article.path, "lang": lang, "title": article.title, "url": article.url,
         "published": published.isoformat() if published else None,
         "published_source": article.published_source if published else None, "source": article.source,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from extractor import patterns
-from extractor.gazetteer.model import Gazetteer, Unit, add_key, build_automaton
+from extractor.gazetteer.model import Gazetteer, Unit, add_key, build_automaton, no_codes, only_code
 
 
 @cache
@@ -60,3 +62,47 @@ def prefecture_name(name: str, peoples: list[str]) -> str | None:
             if base.endswith(people) and len(base) - len(people) >= 2:
                 base, stripped = base[: -len(people)], True
     return base + "州" if base != name[: -len("自治州")] else None
+
+
+@dataclass(frozen=True)
+class CnCodes:
+    """cpca's adcodes (GB/T 2260, six digits): provinces by name, cities and counties by province and name."""
+
+    province: dict[str, str]
+    city: dict[tuple[str, str], set[str]]  # (province, city) -> adcodes
+    county: dict[tuple[str, str], set[str]]  # (province, county-level unit) -> adcodes
+
+
+@cache
+def cn_codes() -> CnCodes:
+    with resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as f:
+        rows = [(r["adcode"][:6], r["name"]) for r in csv.DictReader(f)]
+    province_of = {code[:2]: name for code, name in rows if code[2:] == "0000"}
+    city: dict[tuple[str, str], set[str]] = defaultdict(set)
+    county: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for code, name in rows:
+        if code[2:] == "0000" or code[:2] not in province_of:
+            continue
+        table = city if code[4:] == "00" else county
+        table[(province_of[code[:2]], name)].add(code)
+    return CnCodes({name: code[:2] + "0000" for code, name in province_of.items()}, dict(city), dict(county))
+
+
+def cn_place_codes(location: dict[str, Any]) -> dict[str, str | None]:
+    """The adcodes of an outcome's place: its province's, its county-level unit's (`district`), and the
+    most specific unit's it is known to lie in (`adcode`: the county, else the city it names, else the
+    province)."""
+    codes = no_codes()
+    province = location.get("province")
+    if not province:
+        return codes
+    tables = cn_codes()
+    codes["province"] = tables.province.get(province)
+    county = location.get("district") or (location.get("name") if location.get("level") == "district" else None)
+    if county:
+        codes["district"] = only_code(set(tables.county.get((province, county), ())))
+    named_city = None
+    if location.get("level") == "city" and location.get("name"):
+        named_city = only_code(set(tables.city.get((province, location["name"]), ())))
+    codes["adcode"] = codes["district"] or named_city or codes["province"]
+    return codes

@@ -37,3 +37,17 @@ def build_automaton(keys: dict[str, Any]) -> Any:
         automaton.add_word(key, key)
     automaton.make_automaton()
     return automaton
+
+
+# The keys of an outcome's `location.codes`, the same for every country (null where the country has no
+# such code): see the `codes` property of extractor/schemas/outcomes.schema.json for what each holds.
+PLACE_CODE_KEYS = ("province", "province_2025", "district", "ward", "adcode")
+
+
+def no_codes() -> dict[str, str | None]:
+    return dict.fromkeys(PLACE_CODE_KEYS)
+
+
+def only_code(codes: set[str]) -> str | None:
+    """The code when the name picks one unit; a name two units share gets none rather than a guess."""
+    return next(iter(codes)) if len(codes) == 1 else None

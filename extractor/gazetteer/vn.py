@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from extractor import patterns
-from extractor.gazetteer.model import Gazetteer, Unit, add_key, build_automaton
+from extractor.gazetteer.model import Gazetteer, Unit, add_key, build_automaton, no_codes, only_code
 
 
 def _vn_data(name: str) -> dict:
@@ -97,3 +99,68 @@ def province_2025() -> dict[str, str]:
 @cache
 def layout_change() -> dt.date:
     return dt.date.fromisoformat(patterns.load("vi", "places").data["gazetteer"]["layout_change"])
+
+
+@dataclass(frozen=True)
+class VnCodes:
+    """Official codes of vietnamadminunits' units (the statistics office's 2-digit province, 3-digit
+    district and 5-digit ward codes), per layout: a merged province's code in 2025 is one of its parts'."""
+
+    province_legacy: dict[str, str]
+    province_modern: dict[str, str]
+    district_legacy: dict[tuple[str, str], set[str]]  # (province, district) -> codes
+    ward_legacy: dict[tuple[str, str], set[str]]  # (province, ward) -> codes
+    ward_modern: dict[tuple[str, str], set[str]]
+
+
+@cache
+def vn_codes() -> VnCodes:
+    legacy, modern = _vn_data("parser_legacy.json"), _vn_data("parser_from_2025.json")
+    district_legacy: dict[tuple[str, str], set[str]] = defaultdict(set)
+    ward_legacy: dict[tuple[str, str], set[str]] = defaultdict(set)
+    ward_modern: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for pkey, prov in legacy["DICT_PROVINCE"].items():
+        for dist in legacy["DICT_PROVINCE_DISTRICT"].get(pkey, {}).values():
+            district_legacy[(prov["provinceShort"], dist["districtShort"])].add(dist["districtCode"])
+        for wards in legacy["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"].get(pkey, {}).values():
+            for ward in wards.values():
+                if isinstance(ward.get("wardShort"), str) and ward.get("wardCode"):
+                    ward_legacy[(prov["provinceShort"], ward["wardShort"])].add(ward["wardCode"])
+    for pkey, prov in modern["DICT_PROVINCE"].items():
+        for ward in modern["DICT_PROVINCE_WARD_NO_ACCENTED"].get(pkey, {}).values():
+            if isinstance(ward.get("wardShort"), str) and ward.get("wardCode"):
+                ward_modern[(prov["provinceShort"], ward["wardShort"])].add(ward["wardCode"])
+    return VnCodes(
+        {p["provinceShort"]: p["provinceCode"] for p in legacy["DICT_PROVINCE"].values()},
+        {p["provinceShort"]: p["provinceCode"] for p in modern["DICT_PROVINCE"].values()},
+        dict(district_legacy), dict(ward_legacy), dict(ward_modern),
+    )
+
+
+def vn_place_codes(location: dict[str, Any], written: dt.date | None) -> dict[str, str | None]:
+    """The codes of an outcome's place: its province in the layout in force when the article was written
+    (the province is named in that layout), its province in the 2025 layout, its district (pre-2025
+    layout: the 2025 one has no districts) and, for a ward, the ward's code in whichever layout knows
+    the name within the province."""
+    codes = no_codes()
+    province, district = location.get("province"), location.get("district")
+    if not province:
+        return codes
+    tables = vn_codes()
+    modern_now = written is not None and written >= layout_change()
+    first, second = ((tables.province_modern, tables.province_legacy) if modern_now
+                     else (tables.province_legacy, tables.province_modern))
+    codes["province"] = first.get(province) or second.get(province)
+    merged = province_2025().get(province, province)
+    codes["province_2025"] = tables.province_modern.get(merged)
+    # the pre-2025 provinces the place may lie in: the one named, else (a 2025 name) those merged into it
+    parts = ([province] if province in tables.province_legacy and not modern_now
+             else [p for p, new in province_2025().items() if new == merged and p in tables.province_legacy])
+    if district:
+        codes["district"] = only_code({c for p in parts for c in tables.district_legacy.get((p, district), ())})
+    if location.get("level") == "ward" and location.get("name"):
+        name = location["name"]
+        legacy = only_code({c for p in parts for c in tables.ward_legacy.get((p, name), ())})
+        modern = only_code(set(tables.ward_modern.get((merged, name), ())))
+        codes["ward"] = (modern or legacy) if modern_now else (legacy or modern)
+    return codes

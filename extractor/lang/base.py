@@ -108,6 +108,13 @@ class LanguagePack(ABC):
         """Extra fields naming the province in other layouts, so years compare on one layout."""
         return {}
 
+    def place_codes(self, location: dict[str, Any], written: dt.date | None) -> dict[str, str | None]:
+        """The official codes of an outcome's place (`location.codes`), as far as the gazetteer knows them;
+        `written`: when the article was written (the layout its province is named in)."""
+        from extractor.gazetteer.model import no_codes
+
+        return no_codes()
+
     @abstractmethod
     def place_hit_allowed(self, tdoc: TextDoc, chunk: str, offset: int, start: int, end: int, typed: bool) -> bool:
         """Whether a gazetteer key found at chunk[start:end] (the chunk begins at `offset` of the

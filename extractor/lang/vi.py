@@ -12,7 +12,7 @@ import regex
 
 from extractor import patterns
 from extractor.gazetteer.model import Gazetteer
-from extractor.gazetteer.vn import layout_change, province_2025, vn_gazetteer
+from extractor.gazetteer.vn import layout_change, province_2025, vn_gazetteer, vn_place_codes
 from extractor.lang.base import LanguagePack, ScriptEvidence
 from extractor.numbers import Number, combine_groups
 
@@ -172,6 +172,9 @@ class Vietnamese(LanguagePack):
 
     def province_layouts(self, province: str | None) -> dict[str, str | None]:
         return {"province_2025": province_2025().get(province, province) if province else None}
+
+    def place_codes(self, location: dict[str, Any], written: dt.date | None) -> dict[str, str | None]:
+        return vn_place_codes(location, written)
 
     def place_hit_allowed(self, tdoc: TextDoc, chunk: str, offset: int, start: int, end: int, typed: bool) -> bool:
         if (start > 0 and _is_word_char(chunk[start - 1])) or (end < len(chunk) and _is_word_char(chunk[end])):

@@ -3,6 +3,7 @@ the rules (zhconv), numerals with 万/亿 and Chinese digits (cn2an), cpca for p
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import unicodedata
 from functools import cache
@@ -12,7 +13,7 @@ import cn2an
 import regex
 
 from extractor import patterns
-from extractor.gazetteer.cn import cn_gazetteer
+from extractor.gazetteer.cn import cn_gazetteer, cn_place_codes
 from extractor.gazetteer.model import Gazetteer
 from extractor.lang.base import LanguagePack, ScriptEvidence
 from extractor.numbers import Number, combine_groups
@@ -111,6 +112,9 @@ class Chinese(LanguagePack):
 
     def gazetteer(self) -> Gazetteer:
         return cn_gazetteer()
+
+    def place_codes(self, location: dict[str, Any], written: dt.date | None) -> dict[str, str | None]:
+        return cn_place_codes(location)
 
     def place_hit_allowed(self, tdoc: TextDoc, chunk: str, offset: int, start: int, end: int, typed: bool) -> bool:
         """A short name ("厦门") must be whole jieba words; a full name ("郾城区") need only start on one,

@@ -11,6 +11,7 @@ from extractor.dates import DateMention
 from extractor.figures import Figure
 from extractor.outcomes.model import Outcome
 from extractor.outcomes.rules import event_rules
+from extractor.schemas import SCHEMA_VERSION
 from extractor.textdoc import TextDoc
 
 
@@ -54,8 +55,10 @@ def outcome_record(tdoc: TextDoc, outcome: Outcome, article_id: str, written: dt
             "district": place.district, "level": place.level, "country": place.country,
         }
     location.update(pack.province_layouts(location["province"]))
+    location["codes"] = pack.place_codes(location, written)
     location["source"] = _place_source(tdoc, outcome)
     return {
+        "schema_version": SCHEMA_VERSION,
         "id": outcome.id,
         "article_id": article_id,
         "lang": tdoc.lang,
