@@ -39,6 +39,14 @@ def cn_gazetteer() -> Gazetteer:
         prefecture = prefecture_name(name, peoples)
         if prefecture:
             add_key(by_key, prefecture, unit, True)
+    for extra in data.get("extra_units") or []:
+        name, level, province = extra["name"], extra["level"], extra["province"]
+        unit = Unit(name, level, province, city=name if level == "city" else None,
+                    district=name if level == "district" else None, layout="cpca")
+        add_key(by_key, name, unit, True)
+        short = short_name(name, suffixes)
+        if short and len(short) >= 2:
+            add_key(by_key, short, unit, False)
     return Gazetteer(build_automaton(by_key), by_key)
 
 
