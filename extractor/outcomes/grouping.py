@@ -65,7 +65,7 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
         s_dates = by_sentence_date.get(sentence.index, [])
         s_places = by_sentence_place.get(sentence.index, [])
         s_bases = by_sentence_base.get(sentence.index, [])
-        produced = _figure_outcomes(tdoc, sentence, by_sentence_fig.get(sentence.index, []), rules, s_bases)
+        produced = _figure_outcomes(tdoc, sentence, by_sentence_fig.get(sentence.index, []), rules, s_bases, s_dates)
         produced += _drive_outcomes(tdoc, sentence, s_dates, produced, rules)
         produced = [o for o in produced if not (o.is_drive_report and _undated_without_place(o, s_dates, s_places))]
         quoted = [] if s_places or not produced else attribution_places(tdoc, sentence, by_sentence_speaker)
@@ -124,15 +124,17 @@ def _by_sentence(items: list[Any]) -> dict[int, list[Any]]:
 
 
 def _figure_outcomes(tdoc: TextDoc, sentence: Sentence, figures: list[Figure], rules: EventRules,
-                     bases: list[DateMention]) -> list[Outcome]:
-    """A sentence's figures in outcomes; a figure of a comparison's base is an outcome of its own."""
+                     bases: list[DateMention], dates: list[DateMention]) -> list[Outcome]:
+    """A sentence's figures in outcomes; a figure of a comparison's base is an outcome of its own, and so is
+    one after a period named between it and the figure before ("…2017年的1463.2万人次，采血量由1998年的…")."""
     outcomes: list[Outcome] = []
     current: Outcome | None = None
     current_is_base = False
     for fig in figures:
         is_base = base_period(tdoc, fig.start, bases, None, sentence) is not None
         if current is None or is_base != current_is_base or _starts_new_outcome(
-                tdoc.text, current, fig, rules.outcome_break):
+                tdoc.text, current, fig, rules.outcome_break) or any(
+                current.figures[-1].end <= d.start and d.end <= fig.start and d.is_period for d in dates):
             current = Outcome(sentence, fig.start, status=fig.status)
             current_is_base = is_base
             outcomes.append(current)
