@@ -92,6 +92,7 @@ def find_dates(tdoc: TextDoc, published: dt.date | None) -> list[DateMention]:
             mention.text = tdoc.text[mention.start : mention.end]  # rules read the folded text
             mentions.append(mention)
     _resolve_all(mentions, tdoc, published)
+    _read_now(mentions, published)
     _join_spans(mentions, tdoc)
     _resolve_first_days(mentions)
     return mentions
@@ -113,6 +114,19 @@ def _sentence_matches(text: str, start: int, end: int, lang: str) -> list[DateMe
         groups = _gregorian({k: v for k, v in m.groupdict().items() if v}, lang)
         chosen.append(DateMention(s, e, text[s:e], rule.kind, rule.role, rule.name, groups))
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _read_now(mentions: list[DateMention], published: dt.date | None) -> None:
+    """"截至目前，今年全市献血人次已突破5.8万": a running count read at the time of writing, in a year named
+    beside it that is the publication's, runs from January 1 to a day the text does not state: the end stays
+    open, as for "今年以来"."""
+    if published is None:
+        return
+    for now in (m for m in mentions if m.kind == "now"):
+        for m in mentions:
+            if (m.sentence == now.sentence and m.kind == "year" and m.period_start is not None
+                    and m.period_start.year == published.year and m.period_end and m.period_end > published):
+                m.kind, m.period_end = "since_year", None
 
 
 def _gregorian(groups: dict[str, str], lang: str) -> dict[str, str]:
@@ -281,7 +295,7 @@ def _resolve(mention: DateMention, data: dict, context_year: int | None, last_mo
              last_since: DateMention | None = None, report_year: int | None = None,
              last_as_of: DateMention | None = None) -> None:
     g, kind = mention.groups, mention.kind
-    if kind == "open":
+    if kind in ("open", "now"):
         return
     if kind == "relative":
         _resolve_relative(mention, data, last_day, published)
