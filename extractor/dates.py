@@ -40,6 +40,7 @@ class DateMention:
     sentence: int = -1
     block: int = -1
     names_day: bool = False  # a relative word for one day ("hôm qua", "当天"), not a vague "近日", "目前"
+    quoted: bool = False  # inside a quotation: "today" is the day the speaker spoke of
 
     @property
     def is_period(self) -> bool:
@@ -90,6 +91,7 @@ def find_dates(tdoc: TextDoc, published: dt.date | None) -> list[DateMention]:
         for mention in _sentence_matches(tdoc.match_text, sentence.start, sentence.end, tdoc.lang):
             mention.sentence, mention.block = sentence.index, sentence.block
             mention.text = tdoc.text[mention.start : mention.end]  # rules read the folded text
+            mention.quoted = _inside_quote(tdoc.text, mention.start)
             mentions.append(mention)
     _resolve_all(mentions, tdoc, published)
     _read_now(mentions, published)
@@ -114,6 +116,15 @@ def _sentence_matches(text: str, start: int, end: int, lang: str) -> list[DateMe
         groups = _gregorian({k: v for k, v in m.groupdict().items() if v}, lang)
         chosen.append(DateMention(s, e, text[s:e], rule.kind, rule.role, rule.name, groups))
     return sorted(chosen, key=lambda c: c.start)
+
+
+_OPENING_QUOTES, _CLOSING_QUOTES = "“「『", "”」』"
+
+
+def _inside_quote(text: str, pos: int) -> bool:
+    """Whether `pos` lies inside a quotation opened earlier on its line."""
+    line = text[text.rfind("\n", 0, pos) + 1 : pos]
+    return sum(line.count(q) for q in _OPENING_QUOTES) > sum(line.count(q) for q in _CLOSING_QUOTES)
 
 
 def _read_now(mentions: list[DateMention], published: dt.date | None) -> None:
@@ -454,7 +465,9 @@ def _resolve_relative(mention: DateMention, data: dict, last_day: DateMention | 
                       published: dt.date | None) -> None:
     word = mention.groups.get("word", "").lower()
     mention.names_day = word in data["same_day_words"] or word in data["relative_days"]
-    if word in data["same_day_words"]:
+    # "“今天一共采了5万多毫升”": a quoted "today" is the day of the event being reported, like "当天"
+    if word in data["same_day_words"] or (mention.quoted and data["relative_days"].get(word) == 0
+                                          and last_day is not None):
         # the last day named, in this paragraph or one of the three before ("…是世界献血者日。\n\n当天，…")
         near = last_day is not None and mention.block - SAME_DAY_REACH <= last_day.block <= mention.block
         source = last_day if near else None
