@@ -2,7 +2,9 @@
 
 Each check compares stated figures with each other (sums, percentages, ratios, duplicates, other articles)
 or with sourced reference figures (extractor/data/reference.yaml), and gives a verdict:
-consistent, inconsistent, implausible or unverifiable (no data to check against; never a silent pass).
+inconsistent or implausible (alarms: only from outcome figures on solid ground, see grounds.py), unverifiable
+(the figures leave it open), bounded (one figure, or an incomplete list, within a sanity bound) or consistent
+(two independently stated figures agree). A check with nothing to compare is not emitted.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from extractor.checks.percent import percent_checks
 from extractor.checks.ratios import ratio_checks
 from extractor.checks.reference import Reference, load_reference
 from extractor.checks.scale import scale_checks
+from extractor.checks.solid import keep_solid
 from extractor.checks.summary import format_summary
 from extractor.output import (
     ARTICLES_FILE,
@@ -116,6 +119,7 @@ def _agree_with_manifest(out_dir: Path, lines: dict[str, int]) -> None:
 
 def compute_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any]]:
     """Every check, in article order, each with a stable id '<article>:<check>:<n>'."""
+    keep_solid(corpus, reference)
     checks = [check for family in CHECK_FAMILIES for check in family(corpus, reference)]
     checks.sort(key=lambda c: c["article_id"])  # stable: keeps family order within an article
     numbering: Counter[tuple[str, str]] = Counter()
