@@ -25,6 +25,7 @@ from extractor.output import (
     RunFolder,
     json_line,
 )
+from extractor.syndication import SyndicationIndex
 
 if TYPE_CHECKING:
     from extractor.pipeline import ArticleResult
@@ -70,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     _add_optional_subcommand(sub, "check", "extractor.checks", "fact-check what `extract run` wrote")
+    _add_optional_subcommand(sub, "check-eval", "extractor.checks.evaluation",
+                             "alarm precision and recall of the checks on a table of passages")
     _add_optional_subcommand(sub, "fetch", "extractor.fetch", "fetch news articles into a corpus directory")
 
     bench = sub.add_parser("bench", help="measure throughput on a corpus built from the shipped one")
@@ -222,6 +225,7 @@ class RunWriter:
         self.outcomes = folder.open(OUTCOMES_FILE)
         self.errors = folder.open(ERRORS_FILE)
         self.figures = self.skipped = self.error_count = self.warning_count = 0
+        self.syndication = SyndicationIndex()
 
     def report(self, error: InputError) -> None:
         self.errors.write(error.as_record())
@@ -233,6 +237,7 @@ class RunWriter:
 
     def write_article(self, article: Article, result: ArticleResult) -> None:
         """All of the article's lines, or none: a value JSON cannot hold (Infinity) is the article's error."""
+        result.article["duplicate_of"] = self.syndication.add(article.id, result.article.get("text") or "")
         try:
             article_line = json_line(result.article)
             outcome_lines = [json_line(o) for o in result.outcomes]

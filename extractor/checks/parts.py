@@ -201,7 +201,7 @@ def list_groups(corpus: Corpus, text: str, lang: str, figures: list[Figure]) -> 
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.end() > m.start()]
     runs: list[list[tuple[int, int]]] = []
     for line in lines:
-        if rules.list_item.match(text, line[0], line[1]):
+        if rules.list_item.match(text[line[0]:line[1]]):
             if runs and runs[-1] and _adjacent(text, runs[-1][-1], line):
                 runs[-1].append(line)
             else:
@@ -220,7 +220,7 @@ def list_groups(corpus: Corpus, text: str, lang: str, figures: list[Figure]) -> 
                 continue
             incomplete = len(parts) < len(run)
             total = None
-            if after and rules.total_row.match(text, after[0], after[1]):
+            if after and rules.total_row.match(text[after[0]:after[1]]):
                 total = next((f for f in reversed(of_metric) if after[0] <= (f.start or 0) < after[1]), None)
                 how = "a list above its total row"
             if total is None and before and text[before[0]:before[1]].rstrip().endswith((":", "：")):
