@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     _add_optional_subcommand(sub, "check", "extractor.checks", "fact-check what `extract run` wrote")
+    _add_optional_subcommand(sub, "report", "extractor.report",
+                             "write OUT_DIR/report.html: the figures highlighted in their articles, with the checks")
     _add_optional_subcommand(sub, "check-eval", "extractor.checks.evaluation",
                              "alarm precision and recall of the checks on a table of passages")
     _add_optional_subcommand(sub, "fetch", "extractor.fetch", "fetch news articles into a corpus directory")
