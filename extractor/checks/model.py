@@ -348,17 +348,18 @@ class Corpus:
     set_aside: list[tuple[Figure, str]] = field(default_factory=list)  # figures no check uses, with why
 
     def by_article(self) -> dict[str, list[Outcome]]:
-        grouped: dict[str, list[Outcome]] = {}
-        for outcome in self.outcomes:
-            grouped.setdefault(outcome.article_id, []).append(outcome)
-        return grouped
+        if self._by_article is None:  # the outcome list is not changed once read (their figures may be)
+            grouped: dict[str, list[Outcome]] = {}
+            for outcome in self.outcomes:
+                grouped.setdefault(outcome.article_id, []).append(outcome)
+            self._by_article = grouped
+        return self._by_article
 
     def lang_of(self, article_id: str) -> str | None:
         article = self.articles.get(article_id)
         if article and article.get("lang"):
             return str(article["lang"])
-        return next((str(o.raw["lang"]) for o in self.outcomes if o.article_id == article_id and o.raw.get("lang")),
-                    None)
+        return next((str(o.raw["lang"]) for o in self.by_article().get(article_id, []) if o.raw.get("lang")), None)
 
     def context(self, figure: Figure) -> Context | None:
         """The words around a figure (its article's text when at hand, else its own words)."""
@@ -377,6 +378,7 @@ class Corpus:
     def __post_init__(self) -> None:
         self._contexts: dict[tuple[Any, ...], Context | None] = {}
         self._langs: dict[str, str | None] = {}
+        self._by_article: dict[str, list[Outcome]] | None = None
 
 
 def fmt(number: float) -> str:

@@ -26,12 +26,26 @@ PERCENT_RULE = "a stated percentage covers its last digit rounded or truncated (
 
 def percent_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any]]:
     checks: list[dict[str, Any]] = []
+    targets = TargetIndex(corpus)
     for outcome in corpus.outcomes:
         if outcome.status == "target":
             continue  # a planned percentage of a quota never stated as such: nothing to compare
         for pct in outcome.figures_of("achievement_pct"):
-            checks.extend(_checks_for(outcome, pct, corpus, reference.reading))
+            checks.extend(_checks_for(outcome, pct, corpus, targets, reference.reading))
     return checks
+
+
+class TargetIndex:
+    """The corpus's target outcomes by place and period, read once (a lookup per percentage, not a scan)."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.by_key: dict[tuple[Any, Any], list[Outcome]] = {}
+        for outcome in corpus.outcomes:
+            if outcome.status == "target" and outcome.period_key is not None:
+                self.by_key.setdefault((outcome.place, outcome.period_key), []).append(outcome)
+
+    def of(self, outcome: Outcome) -> list[Outcome]:
+        return self.by_key.get((outcome.place, outcome.period_key), []) if outcome.period_key else []
 
 
 def percent_interval(pct: Figure, reading: QualifierReading) -> Interval:
@@ -71,9 +85,8 @@ def achieved_figure(outcome: Outcome, pct: Figure, corpus: Corpus) -> Figure | N
 def _siblings(outcome: Outcome, corpus: Corpus) -> list[Outcome]:
     return [
         other
-        for other in corpus.outcomes
-        if other.article_id == outcome.article_id
-        and other.id != outcome.id
+        for other in corpus.by_article().get(outcome.article_id, [])
+        if other.id != outcome.id
         and other.status == outcome.status
         and other.place == outcome.place
         and other.period_key is not None
@@ -84,25 +97,21 @@ def _siblings(outcome: Outcome, corpus: Corpus) -> list[Outcome]:
 def sentence_target(pct: Figure, achieved: Figure, corpus: Corpus) -> Figure | None:
     """The target stated with the percentage ('đạt 102,5% kế hoạch (14.000 đơn vị)', '528/400 đơn vị, đạt
     132%'): a target of the achieved figure's metric in the same sentence, the nearest to the percentage."""
-    found = [f for o in corpus.outcomes if o.article_id == pct.article_id and o.status == "target"
+    found = [f for o in corpus.by_article().get(pct.article_id, []) if o.status == "target"
              for f in o.figures_of(achieved.metric) if same_span(corpus, pct, f, "sentence")]
     if not found or pct.start is None:
         return found[0] if found else None
     return min(found, key=lambda f: abs((f.start if f.start is not None else 10**9) - pct.start))
 
 
-def stated_targets(outcome: Outcome, achieved: Figure, corpus: Corpus) -> list[Figure]:
+def stated_targets(outcome: Outcome, achieved: Figure, corpus: Corpus, targets: TargetIndex) -> list[Figure]:
     """Targets for the same place, period and metric: from the same article if any, else from articles of
     other syndication groups (a copy of the article is no second source)."""
     group = corpus.group_of(outcome.article_id)
     found = [
         figure
-        for other in corpus.outcomes
+        for other in targets.of(outcome)
         if other.id != outcome.id
-        and other.status == "target"
-        and other.place == outcome.place
-        and other.period_key is not None
-        and other.period_key == outcome.period_key
         and (other.article_id == outcome.article_id or corpus.group_of(other.article_id) != group)
         for figure in other.figures_of(achieved.metric)
         if figure.value != achieved.value  # the same number again is the same statement repeated
@@ -114,22 +123,21 @@ def stated_targets(outcome: Outcome, achieved: Figure, corpus: Corpus) -> list[F
     return sorted(unique.values(), key=lambda f: (f.article_id, f.start or 0))
 
 
-def _checks_for(outcome: Outcome, pct: Figure, corpus: Corpus, reading: QualifierReading) -> list[dict[str, Any]]:
+def _checks_for(outcome: Outcome, pct: Figure, corpus: Corpus, targets: TargetIndex,
+                reading: QualifierReading) -> list[dict[str, Any]]:
     achieved = achieved_figure(outcome, pct, corpus)
     if achieved is None:
         return []  # a percentage alone: nothing to compare it with
     target = sentence_target(pct, achieved, corpus)
     if target is not None:
         return [_both_stated(outcome, pct, achieved, target, reading)]
-    targets = stated_targets(outcome, achieved, corpus)
-    same_article = [t for t in targets if t.article_id == outcome.article_id]
+    stated = stated_targets(outcome, achieved, corpus, targets)
+    same_article = [t for t in stated if t.article_id == outcome.article_id]
     if len({t.value for t in same_article}) == 1:
         return [_both_stated(outcome, pct, achieved, same_article[0], reading)]
-    if same_article:  # several targets of that place and period: which one is meant, the text does not say
+    if same_article or not stated:  # several targets of that place and period (which one?), or none
         return [_implied_base(outcome, pct, achieved, None, reading)]
-    if not targets:
-        return [_implied_base(outcome, pct, achieved, None, reading)]
-    return [_implied_base(outcome, pct, achieved, target, reading) for target in targets]
+    return [_implied_base(outcome, pct, achieved, target, reading) for target in stated]
 
 
 def _both_stated(
