@@ -94,6 +94,9 @@ def test_the_flags_and_sums_a_fact_checker_looks_for(page, report: Path) -> None
     assert flagged and "implausible" in flagged[0]
     sums = page.inner_text("article:has(mark[id]) >> text=263 + 119 + 560 + 143 + 180 = 1,265 units")
     assert "matching the stated total of 1,265 units" in sums
+    beside = page.evaluate("""() => [...document.querySelectorAll('mark.fig')]
+        .filter(m => m.textContent === '1.265 đơn vị máu').map(m => m.nextElementSibling.textContent)""")
+    assert beside == ["Σ 263 + 119 + 560 + 143 + 180 = 1,265 ✓"]
     shot_dir = Path(os.environ.get("EXTRACTOR_SCREENSHOT_DIR") or report)
     shot_dir.mkdir(parents=True, exist_ok=True)
     page.evaluate("document.querySelector('a.flag').scrollIntoView({block: 'center'})")

@@ -192,6 +192,13 @@ def _mark_html(index: int, text: str, mark: dict[str, Any]) -> str:
             if check["verdict"] in ALARMS:
                 html_ += (f'<a class="flag verdict-{esc(check["verdict"])}" href="#c-{anchor(check["id"])}" '
                           f'title="{esc(check["explanation"])}">⚑ {esc(check["verdict"])}</a>')
+            elif check["check"] == "sum_of_parts" and check["figures"][0]["span"] == [mark["start"], mark["end"]]:
+                # A total shows what its parts add up to beside its words.
+                computed = check.get("computed") or {}
+                total = f' = {computed["value"]:,.6g}' if isinstance(computed.get("value"), int | float) else ""
+                html_ += (f'<a class="sum verdict-{esc(check["verdict"])}" href="#c-{anchor(check["id"])}" '
+                          f'title="{esc(check["explanation"])}">Σ {esc(computed.get("expression") or "")}{total}'
+                          f' {esc(VERDICT_MARKS[check["verdict"]])}</a>')
         return html_
     if mark["kind"] == "date":
         tip = f"{item.get('period_start') or ''} – {item.get('period_end') or ''}"
