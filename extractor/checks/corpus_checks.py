@@ -57,7 +57,7 @@ def duplicate_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any
     outcomes_by_article = corpus.by_article()
     for article_id in sorted(set(outcomes_by_article) | set(corpus.articles)):
         figures = article_figures(article_id, outcomes_by_article.get(article_id, []), corpus.articles.get(article_id))
-        figures = [f for f in figures if f.outcome_id is not None or why_not_solid(corpus, f, reference) is None]
+        figures = [f for f in figures if why_not_solid(corpus, f, reference) is None]
         checks.extend(_article_duplicates(article_id, figures, reference))
     return checks
 

@@ -20,7 +20,6 @@ from extractor import patterns
 from extractor.lang import codes
 
 CUES = ("unit", "per_item", "definition", "ineligible", "component", "difference")
-_NUMBER_CHARS = regex.compile(r"[0-9〇零一二三四五六七八九十百千万亿两.,\u200b-\u200f\u00ad]")
 _DIGIT = regex.compile(r"[0-9〇零一二三四五六七八九十两]")
 _WINDOW = 40  # characters around a figure that its cues are read from
 
@@ -130,9 +129,7 @@ class Context:
             joined = self.rules.list_joiner.match(following)
             if not joined:
                 return False
-            rest = following[joined.end():]
-            rest = _NUMBER_CHARS.sub("", rest[:12]) + rest[12:]
-            tail = self.rules.number_tail.sub("", rest.lstrip()).strip()
+            tail = self.rules.number_tail.sub("", following[joined.end():].lstrip()).strip()
         if not tail or not tail[0].isalpha():
             return False
         return not self.rules.not_unit.match(tail)
