@@ -239,7 +239,8 @@ class RunWriter:
 
     def write_article(self, article: Article, result: ArticleResult) -> None:
         """All of the article's lines, or none: a value JSON cannot hold (Infinity) is the article's error."""
-        result.article["duplicate_of"] = self.syndication.add(article.id, result.article.get("text") or "")
+        copy = self.syndication.match(result.article.get("text") or "")
+        result.article["duplicate_of"] = copy.copied
         try:
             article_line = json_line(result.article)
             outcome_lines = [json_line(o) for o in result.outcomes]
@@ -249,6 +250,7 @@ class RunWriter:
         for warning in result.warnings:
             self.report(InputError(article.origin or article.path, warning, article.id, level="warning"))
         self.articles.write_line(article_line)
+        self.syndication.remember(article.id, copy)
         for line in outcome_lines:
             self.outcomes.write_line(line)
         self.figures += len(result.article["figures"])

@@ -86,9 +86,16 @@ class SyndicationIndex:
     buckets: dict[tuple[int, bytes], list[str]] = field(default_factory=dict)
 
     def add(self, article_id: str, text: str) -> str | None:
+        """The id of the earlier article this one copies (None for an original), and this one remembered."""
+        found = self.match(text)
+        self.remember(article_id, found)
+        return found.copied
+
+    def match(self, text: str) -> Match:
+        """Which earlier article the text copies, without remembering it (until `remember`)."""
         hashes = shingles(text)
         if hashes.size < MIN_SHINGLES:
-            return None
+            return Match(None, None, int(hashes.size))
         sig = signature(hashes)
         keys = [(band, sig[band * ROWS:(band + 1) * ROWS].tobytes()) for band in range(BANDS)]
         candidates = dict.fromkeys(other for key in keys for other in self.buckets.get(key, ()))
@@ -98,12 +105,26 @@ class SyndicationIndex:
             similarity = estimated_similarity(sig, self.signatures[best])
             if similarity >= THRESHOLD and containment(similarity, hashes.size, self.sizes[best]) >= CONTAINMENT:
                 copied = self.original.get(best, best)
-                self.original[article_id] = copied
-        self.signatures[article_id] = sig
-        self.sizes[article_id] = int(hashes.size)
-        for key in keys:
+        return Match(copied, sig, int(hashes.size))
+
+    def remember(self, article_id: str, found: Match) -> None:
+        """Index an article once it is written (one that failed to be written is no original of later ones)."""
+        if found.signature is None:
+            return
+        if found.copied:
+            self.original[article_id] = found.copied
+        self.signatures[article_id] = found.signature
+        self.sizes[article_id] = found.size
+        for band in range(BANDS):
+            key = (band, found.signature[band * ROWS:(band + 1) * ROWS].tobytes())
             self.buckets.setdefault(key, []).append(article_id)
-        return copied
+
+
+@dataclass(frozen=True)
+class Match:
+    copied: str | None  # the original's id
+    signature: np.ndarray | None  # None: too short to tell
+    size: int
 
 
 def mark_duplicates(articles: list[dict[str, object]]) -> None:
