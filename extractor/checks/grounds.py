@@ -19,9 +19,12 @@ import regex
 from extractor import patterns
 from extractor.lang import codes
 
-CUES = ("unit", "per_item", "definition", "ineligible", "component", "difference")
+# The cues an example of patterns/<lang>/checks.yaml names, and the Context method that finds each.
+CUES = {"unit": "has_unit", "per_item": "per_item", "definition": "definition", "ineligible": "ineligible",
+        "component": "component", "difference": "difference"}
 _DIGIT = regex.compile(r"[0-9〇零一二三四五六七八九十两]")
 _WINDOW = 40  # characters around a figure that its cues are read from
+_REACH = 600  # the longest clause or sentence looked at, each way
 
 
 @dataclass(frozen=True)
@@ -102,11 +105,11 @@ class Context:
         return self._bounded(self.rules.sentence_break)
 
     def _bounded(self, breaks: regex.Pattern[str]) -> tuple[int, int]:
-        left = self.text[max(0, self.start - 600):self.start]
-        cut = [m.end() for m in breaks.finditer(left)]
-        start = self.start - len(left) + cut[-1] if cut else max(0, self.start - 600)
-        found = breaks.search(self.text, self.end, min(len(self.text), self.end + 600))
-        return start, found.start() if found else min(len(self.text), self.end + 600)
+        """From the last break before the figure to the first after it, within _REACH characters each way."""
+        low, high = max(0, self.start - _REACH), min(len(self.text), self.end + _REACH)
+        cut = [m.end() for m in breaks.finditer(self.text, low, self.start)]
+        found = breaks.search(self.text, self.end, high)
+        return (cut[-1] if cut else low), (found.start() if found else high)
 
     def segment_around(self) -> str:
         """The clause's words from the previous number to the next one: what describes this figure alone."""
@@ -174,8 +177,7 @@ class Context:
         return bool(self.rules.exceed_before.search(before) and self.rules.difference_after.search(self.after()))
 
     def cues(self) -> set[str]:
-        found = {name for name in CUES if getattr(self, name if name != "unit" else "has_unit")()}
-        return found
+        return {name for name, method in CUES.items() if getattr(self, method)()}
 
 
 def context(text: str, start: int, end: int, lang: str) -> Context:
@@ -191,9 +193,9 @@ def figure_context(article: dict[str, Any] | None, figure_text: str, start: int 
                    lang: str | None) -> Context | None:
     """The figure's context in its article, or, when the article text is not at hand (or does not hold the
     figure at its span), in its own words alone."""
-    if not known_language(lang):
+    if lang is None or not known_language(lang):
         return None
     text = (article or {}).get("text") or ""
     if start is not None and end is not None and text[start:end] == figure_text and figure_text:
-        return context(text, start, end, lang)  # type: ignore[arg-type]
-    return Context(figure_text, 0, len(figure_text), cue_rules(lang), in_article=False)  # type: ignore[arg-type]
+        return context(text, start, end, lang)
+    return Context(figure_text, 0, len(figure_text), cue_rules(lang), in_article=False)
