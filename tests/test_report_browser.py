@@ -23,7 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def _chromium() -> Path:
     """/usr/bin/chromium, installed from Debian's archive when missing and we may (CI runs as root)."""
     if not CHROMIUM.exists() and shutil.which("apt-get") and os.geteuid() == 0:
-        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], check=False, capture_output=True, timeout=900)
+        for command in (["apt-get", "install", "-y", "-q", "chromium"], ["apt-get", "update", "-q"],
+                        ["apt-get", "install", "-y", "-q", "chromium"]):  # the package lists may be stale
+            subprocess.run(command, check=False, capture_output=True, timeout=900,
+                           env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+            if CHROMIUM.exists():
+                break
     if not CHROMIUM.exists():
         pytest.skip("chromium is not installed and cannot be installed here (not root, or no apt-get)")
     return CHROMIUM
