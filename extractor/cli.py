@@ -26,6 +26,7 @@ from extractor.output import (
     json_line,
 )
 from extractor.schemas import SCHEMA_VERSION
+from extractor.syndication import SyndicationIndex
 
 if TYPE_CHECKING:
     from extractor.pipeline import ArticleResult
@@ -71,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     _add_optional_subcommand(sub, "check", "extractor.checks", "fact-check what `extract run` wrote")
+    _add_optional_subcommand(sub, "report", "extractor.report",
+                             "write OUT_DIR/report.html: the figures highlighted in their articles, with the checks")
+    _add_optional_subcommand(sub, "check-eval", "extractor.checks.evaluation",
+                             "alarm precision and recall of the checks on a table of passages")
     _add_optional_subcommand(sub, "fetch", "extractor.fetch", "fetch news articles into a corpus directory")
     _add_optional_subcommand(sub, "export", "extractor.export",
                              "export what `extract run` wrote as Parquet, CSV or a DuckDB file")
@@ -228,6 +233,7 @@ class RunWriter:
         self.outcomes = folder.open(OUTCOMES_FILE)
         self.errors = folder.open(ERRORS_FILE)
         self.figures = self.skipped = self.error_count = self.warning_count = 0
+        self.syndication = SyndicationIndex()
 
     def report(self, error: InputError) -> None:
         self.errors.write(error.as_record())
@@ -239,6 +245,8 @@ class RunWriter:
 
     def write_article(self, article: Article, result: ArticleResult) -> None:
         """All of the article's lines, or none: a value JSON cannot hold (Infinity) is the article's error."""
+        copy = self.syndication.match(result.article.get("text") or "")
+        result.article["duplicate_of"] = copy.copied
         try:
             article_line = json_line(result.article)
             outcome_lines = [json_line(o) for o in result.outcomes]
@@ -248,6 +256,7 @@ class RunWriter:
         for warning in result.warnings:
             self.report(InputError(article.origin or article.path, warning, article.id, level="warning"))
         self.articles.write_line(article_line)
+        self.syndication.remember(article.id, copy)
         for line in outcome_lines:
             self.outcomes.write_line(line)
         self.figures += len(result.article["figures"])

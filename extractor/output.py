@@ -17,23 +17,27 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import regex
+
+T = TypeVar("T")
 
 ARTICLES_FILE, OUTCOMES_FILE, ERRORS_FILE = "articles.jsonl", "outcomes.jsonl", "errors.jsonl"
 CHECKS_FILE, RUN_FILE, REPORT_FILE = "checks.jsonl", "run.json", "report.html"
 CSV_METADATA_FILE, DUCKDB_FILE = "csv-metadata.json", "extractor.duckdb"
+CLAIMREVIEW_FILE = "claimreview.jsonld"
 # What `extract export` writes into an output folder (by default): the tables in each format.
 EXPORT_TABLES = ("figures", "outcomes", "articles")
 EXPORT_FILES = frozenset({*(f"{table}.{ext}" for table in EXPORT_TABLES for ext in ("parquet", "csv")),
                           CSV_METADATA_FILE, DUCKDB_FILE})
-# The files a run (or `extract check`, `extract export`) writes into --out: a folder holding anything else is
-# not ours to replace.
+# The files a run (or `extract check`, `extract report`, `extract export`) writes into --out: a folder holding
+# anything else is not ours to replace.
 OUTPUT_FILES = frozenset({ARTICLES_FILE, OUTCOMES_FILE, ERRORS_FILE, CHECKS_FILE, RUN_FILE, REPORT_FILE,
-                          *EXPORT_FILES})
+                          CLAIMREVIEW_FILE, *EXPORT_FILES})
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
 _RENAME_EXCHANGE = 2  # linux/fs.h
 
@@ -312,3 +316,39 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [record for _, record in iter_jsonl(path)]
+
+
+def read_output_folder(command: str, out_dir: Path, action: Callable[[Path], T]) -> tuple[T | None, int]:
+    """`action(out_dir)` for a command that reads what `extract run` wrote: (its result, 0), or (None, 2)
+    with the reason on stderr when the folder has no outcomes.jsonl, a broken one, or cannot be read."""
+    if not (out_dir / OUTCOMES_FILE).exists():
+        print(f"extract {command}: no {OUTCOMES_FILE} in {out_dir} (run `extract run CORPUS --out {out_dir}` first)",
+              file=sys.stderr)
+        return None, 2
+    try:
+        return action(out_dir), 0
+    except BrokenOutput as e:
+        print(f"extract {command}: {e}; rerun `extract run` to rewrite it", file=sys.stderr)
+    except OSError as e:
+        print(f"extract {command}: {e.filename or out_dir}: {e.strerror or e}", file=sys.stderr)
+    return None, 2
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """One whole file (a report, the ClaimReview drafts) put in place in one step, with the permissions of
+    any file the user writes (mkstemp's are 0600)."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path

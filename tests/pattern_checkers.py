@@ -148,3 +148,17 @@ CHECKERS: dict[str, Callable[[str, Example], None]] = {
     "status": check_status,
     "topic": check_topic,
 }
+
+
+def check_checks(lang: str, example: Example) -> None:
+    from extractor.checks.grounds import cues_of
+
+    marked = str(example["text"])
+    start = marked.index("[")
+    end = marked.index("]") - 1
+    text = marked.replace("[", "", 1).replace("]", "", 1)
+    got = cues_of(text, start, end, lang)
+    assert got == set(example["expect"]), f"{marked!r}: cues {sorted(got)}, expected {sorted(example['expect'])}"
+
+
+CHECKERS["checks"] = check_checks

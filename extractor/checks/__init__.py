@@ -2,7 +2,9 @@
 
 Each check compares stated figures with each other (sums, percentages, ratios, duplicates, other articles)
 or with sourced reference figures (extractor/data/reference.yaml), and gives a verdict:
-consistent, inconsistent, implausible or unverifiable (no data to check against; never a silent pass).
+inconsistent or implausible (alarms: only from outcome figures on solid ground, see grounds.py), unverifiable
+(the figures leave it open), bounded (one figure, or an incomplete list, within a sanity bound) or consistent
+(two independently stated figures agree). A check with nothing to compare is not emitted.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from extractor.checks.corpus_checks import across_article_checks, duplicate_checks
-from extractor.checks.model import VERDICTS, Corpus, Outcome
+from extractor.checks.model import ALARMS, VERDICTS, Corpus, Outcome
 from extractor.checks.parts import sum_of_parts_checks
 from extractor.checks.percent import percent_checks
 from extractor.checks.ratios import ratio_checks
 from extractor.checks.reference import Reference, load_reference
 from extractor.checks.scale import scale_checks
+from extractor.checks.solid import keep_solid
 from extractor.checks.summary import format_summary
 from extractor.output import (
     ARTICLES_FILE,
@@ -30,6 +33,7 @@ from extractor.output import (
     RUN_FILE,
     BrokenOutput,
     iter_jsonl,
+    read_output_folder,
     write_jsonl,
 )
 
@@ -116,6 +120,7 @@ def _agree_with_manifest(out_dir: Path, lines: dict[str, int]) -> None:
 
 def compute_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any]]:
     """Every check, in article order, each with a stable id '<article>:<check>:<n>'."""
+    keep_solid(corpus, reference)
     checks = [check for family in CHECK_FAMILIES for check in family(corpus, reference)]
     checks.sort(key=lambda c: c["article_id"])  # stable: keeps family order within an article
     numbering: Counter[tuple[str, str]] = Counter()
@@ -125,21 +130,21 @@ def compute_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any]]
     return checks
 
 
-def _json_safe(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """NaN/inf (a quantity that could not be computed) become null."""
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return None
     if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 
 def run_checks(out_dir: Path, reference: Reference | None = None) -> list[dict[str, Any]]:
     """Read outcomes.jsonl + articles.jsonl from out_dir, write out_dir/checks.jsonl, return the checks."""
     out_dir = Path(out_dir)
-    checks = [_json_safe(c) for c in compute_checks(load_corpus(out_dir), reference or load_reference())]
+    checks = [json_safe(c) for c in compute_checks(load_corpus(out_dir), reference or load_reference())]
     write_jsonl(out_dir / CHECKS_FILE, checks)
     return checks
 
@@ -149,6 +154,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fail-on", type=_verdict_list, default=(), metavar="VERDICTS",
                         help="exit 1 when any check has one of these verdicts, comma-separated "
                              f"({', '.join(VERDICTS)}), e.g. --fail-on inconsistent,implausible")
+    parser.add_argument("--claimreview", action="store_true",
+                        help="also write OUT_DIR/claimreview.jsonld: schema.org ClaimReview drafts for the alarms, "
+                             "for an editor to complete (never published by the tool)")
 
 
 def _verdict_list(value: str) -> tuple[str, ...]:
@@ -164,22 +172,17 @@ def run(args: argparse.Namespace) -> int:
     """`extract check OUT_DIR`: 0 when checked, 1 when a check has a --fail-on verdict, 2 when OUT_DIR
     has no outcomes.jsonl or a broken one."""
     out_dir = Path(args.out_dir)
-    if not (out_dir / OUTCOMES_FILE).exists():
-        print(
-            f"extract check: no {OUTCOMES_FILE} in {out_dir} (run `extract run CORPUS --out {out_dir}` first)",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        checks = run_checks(out_dir)
-    except BrokenOutput as e:
-        print(f"extract check: {e}; rerun `extract run` to rewrite it", file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(f"extract check: {e.filename or out_dir}: {e.strerror or e}", file=sys.stderr)
-        return 2
+    checks, status = read_output_folder("check", out_dir, run_checks)
+    if checks is None:
+        return status
     print(format_summary(checks))
     print(f"\nWrote {len(checks)} checks to {out_dir / CHECKS_FILE}")
+    if getattr(args, "claimreview", False):
+        from extractor.checks.claimreview import write_drafts
+
+        articles = {a["id"]: a for a in _rows(out_dir / ARTICLES_FILE, _article_shape)}
+        target = write_drafts(out_dir, checks, articles)
+        print(f"Wrote {sum(c['verdict'] in ALARMS for c in checks)} ClaimReview drafts to {target}")
     failing = Counter(c["verdict"] for c in checks if c["verdict"] in (getattr(args, "fail_on", None) or ()))
     if failing:
         print("extract check: " + ", ".join(f"{n} {v}" for v, n in sorted(failing.items())) + " (--fail-on)",

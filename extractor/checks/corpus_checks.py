@@ -19,6 +19,7 @@ from extractor.checks.model import (
     normalise_place,
 )
 from extractor.checks.reference import Reference
+from extractor.checks.solid import why_not_solid
 from extractor.metrics import COUNT_METRICS
 
 # Quantities that are often rightly equal: one unit per donor, everyone registered donated.
@@ -56,6 +57,7 @@ def duplicate_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any
     outcomes_by_article = corpus.by_article()
     for article_id in sorted(set(outcomes_by_article) | set(corpus.articles)):
         figures = article_figures(article_id, outcomes_by_article.get(article_id, []), corpus.articles.get(article_id))
+        figures = [f for f in figures if why_not_solid(corpus, f, reference) is None]
         checks.extend(_article_duplicates(article_id, figures, reference))
     return checks
 
@@ -70,20 +72,7 @@ def _article_duplicates(article_id: str, figures: list[Figure], reference: Refer
     shared = {value: by_metric for value, by_metric in by_value.items() if _suspicious(set(by_metric))}
     tolerance = f"numbers from {fmt(min_value)} up; below {min_digits} significant digits they may coincide"
     if not shared:
-        if len(figures) < 2:
-            return []
-        explanation = f"No number among the article's {len(figures)} figures is given for two different quantities."
-        return [
-            make_check(
-                "duplicate_number",
-                "consistent",
-                article_id,
-                [],
-                computed("repeated numbers", 0),
-                tolerance,
-                explanation,
-            )
-        ]
+        return []  # no number given for two quantities: nothing to report
     return [
         _duplicate(article_id, value, list(by_metric.values()), min_digits, tolerance)
         for value, by_metric in sorted(shared.items())
@@ -115,19 +104,21 @@ def _duplicate(article_id: str, value: float, figures: list[Figure], min_digits:
 
 
 def _comparison_key(outcome: Outcome, figure: Figure) -> tuple[Any, ...] | None:
-    if outcome.period_key is None:
+    # Achieved figures only: a plan is revised during its year, so two articles' targets may both be right.
+    if outcome.period_key is None or outcome.status != "actual":
         return None
     return (outcome.place, outcome.period_key, figure.metric, outcome.status)
 
 
 def across_article_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any]]:
-    """The same place, period and metric in different articles: one check per pair of articles."""
+    """The same place, period and metric in articles of different syndication groups: one check per pair of
+    groups (copies of one article never corroborate, nor contradict, each other)."""
     groups: dict[tuple[Any, ...], dict[str, tuple[Outcome, Figure]]] = defaultdict(dict)
     for outcome in corpus.outcomes:
         for figure in outcome.figures:
             key = _comparison_key(outcome, figure) if figure.metric in COUNT_METRICS else None
             if key is not None:
-                groups[key].setdefault(outcome.article_id, (outcome, figure))
+                groups[key].setdefault(corpus.group_of(outcome.article_id), (outcome, figure))
     checks = []
     for by_article in groups.values():
         for first, second in combinations(sorted(by_article), 2):

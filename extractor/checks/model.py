@@ -10,11 +10,15 @@ from functools import cache
 from typing import Any
 
 from extractor import patterns
+from extractor.checks.grounds import Context, figure_context
 from extractor.lang import codes, get_pack, packs
 from extractor.metrics import METRIC_NOUNS
 from extractor.numbers import scale_words
 
-VERDICTS = ("inconsistent", "implausible", "unverifiable", "consistent")  # worst first
+# Worst first. `consistent`: two independently stated figures agree; `bounded`: one figure (or an incomplete
+# list) stays within a sanity bound, which is weaker evidence.
+VERDICTS = ("inconsistent", "implausible", "unverifiable", "bounded", "consistent")
+ALARMS = ("inconsistent", "implausible")
 
 QUALIFIER_WORDS = {
     "exact": "",
@@ -106,6 +110,7 @@ class Figure:
     status: str | None
     low: float | None = None
     high: float | None = None
+    difference: bool = False  # "vượt 16% so với kế hoạch": the percent is how far the plan was exceeded
 
     @classmethod
     def from_record(cls, raw: dict[str, Any], article_id: str, outcome_id: str | None, status: str | None) -> Figure:
@@ -340,12 +345,40 @@ class Corpus:
 
     outcomes: list[Outcome]
     articles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    set_aside: list[tuple[Figure, str]] = field(default_factory=list)  # figures no check uses, with why
 
     def by_article(self) -> dict[str, list[Outcome]]:
-        grouped: dict[str, list[Outcome]] = {}
-        for outcome in self.outcomes:
-            grouped.setdefault(outcome.article_id, []).append(outcome)
-        return grouped
+        if self._by_article is None:  # the outcome list is not changed once read (their figures may be)
+            grouped: dict[str, list[Outcome]] = {}
+            for outcome in self.outcomes:
+                grouped.setdefault(outcome.article_id, []).append(outcome)
+            self._by_article = grouped
+        return self._by_article
+
+    def lang_of(self, article_id: str) -> str | None:
+        article = self.articles.get(article_id)
+        if article and article.get("lang"):
+            return str(article["lang"])
+        return next((str(o.raw["lang"]) for o in self.by_article().get(article_id, []) if o.raw.get("lang")), None)
+
+    def context(self, figure: Figure) -> Context | None:
+        """The words around a figure (its article's text when at hand, else its own words)."""
+        key = (figure.article_id, figure.start, figure.end, figure.text)
+        if key not in self._contexts:
+            self._contexts[key] = figure_context(self.articles.get(figure.article_id), figure.text, figure.start,
+                                                 figure.end, self._langs.setdefault(figure.article_id,
+                                                                                    self.lang_of(figure.article_id)))
+        return self._contexts[key]
+
+    def group_of(self, article_id: str) -> str:
+        """The article's syndication group: the id of the article it copies (`duplicate_of`), else its own."""
+        article = self.articles.get(article_id) or {}
+        return str(article.get("duplicate_of") or article_id)
+
+    def __post_init__(self) -> None:
+        self._contexts: dict[tuple[Any, ...], Context | None] = {}
+        self._langs: dict[str, str | None] = {}
+        self._by_article: dict[str, list[Outcome]] | None = None
 
 
 def fmt(number: float) -> str:

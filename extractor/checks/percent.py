@@ -17,6 +17,7 @@ from extractor.checks.model import (
     make_check,
 )
 from extractor.checks.reference import Reference
+from extractor.checks.solid import same_span
 from extractor.metrics import COUNT_METRICS
 
 CHECK = "percent_of_base"
@@ -25,27 +26,55 @@ PERCENT_RULE = "a stated percentage covers its last digit rounded or truncated (
 
 def percent_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any]]:
     checks: list[dict[str, Any]] = []
+    targets = TargetIndex(corpus)
     for outcome in corpus.outcomes:
+        if outcome.status == "target":
+            continue  # a planned percentage of a quota never stated as such: nothing to compare
         for pct in outcome.figures_of("achievement_pct"):
-            checks.extend(_checks_for(outcome, pct, corpus, reference.reading))
+            checks.extend(_checks_for(outcome, pct, corpus, targets, reference.reading))
     return checks
 
 
+class TargetIndex:
+    """The corpus's target outcomes by place and period, read once (a lookup per percentage, not a scan)."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.by_key: dict[tuple[Any, Any], list[Outcome]] = {}
+        for outcome in corpus.outcomes:
+            if outcome.status == "target" and outcome.period_key is not None:
+                self.by_key.setdefault((outcome.place, outcome.period_key), []).append(outcome)
+
+    def of(self, outcome: Outcome) -> list[Outcome]:
+        return self.by_key.get((outcome.place, outcome.period_key), []) if outcome.period_key else []
+
+
 def percent_interval(pct: Figure, reading: QualifierReading) -> Interval:
-    """'172.9%' -> 172.85..173.0: rounded or truncated at its last written digit."""
+    """'172.9%' -> 172.85..173.0: rounded or truncated at its last written digit; a difference from the plan
+    ('vượt 16% so với kế hoạch') is read as the achievement it implies (116%)."""
+    shift = 100.0 if pct.difference else 0.0
     if pct.qualifier != "exact" or (pct.low is not None and pct.high is not None):
-        return pct.interval(reading)
+        spread = pct.interval(reading)
+        return Interval(spread.low + shift, spread.high + shift)
     decimals = len(f"{pct.value:g}".partition(".")[2])
     step = 10.0**-decimals
-    return Interval(pct.value - step / 2, pct.value + step)
+    return Interval(pct.value + shift - step / 2, pct.value + shift + step)
+
+
+def stated_pct(pct: Figure) -> str:
+    """'105%', or 'exceeded by 16% (116%)' for a difference."""
+    if pct.difference:
+        return f"{pct.number()} over the plan ({pct.value + 100:g}%)"
+    return pct.number()
 
 
 def achieved_figure(outcome: Outcome, pct: Figure, corpus: Corpus) -> Figure | None:
-    """The count the percentage is about: the nearest count of the same outcome, else of a sibling outcome
-    (same article, place, period and status: the pipeline may split "4.000 đơn vị máu, vượt 182%")."""
-    counts = [f for f in outcome.figures if f.metric in COUNT_METRICS]
+    """The count the percentage is about: the nearest achieved count of its sentence, of the same outcome
+    first, else of a sibling outcome (same article, place, period and status: the pipeline may split
+    "4.000 đơn vị máu, vượt 182%")."""
+    counts = [f for f in outcome.figures if f.metric in COUNT_METRICS and same_span(corpus, pct, f, "sentence")]
     if not counts:
-        counts = [f for sibling in _siblings(outcome, corpus) for f in sibling.figures if f.metric in COUNT_METRICS]
+        counts = [f for sibling in _siblings(outcome, corpus) for f in sibling.figures
+                  if f.metric in COUNT_METRICS and same_span(corpus, pct, f, "sentence")]
     if not counts:
         return None
     if pct.start is None:
@@ -56,9 +85,8 @@ def achieved_figure(outcome: Outcome, pct: Figure, corpus: Corpus) -> Figure | N
 def _siblings(outcome: Outcome, corpus: Corpus) -> list[Outcome]:
     return [
         other
-        for other in corpus.outcomes
-        if other.article_id == outcome.article_id
-        and other.id != outcome.id
+        for other in corpus.by_article().get(outcome.article_id, [])
+        if other.id != outcome.id
         and other.status == outcome.status
         and other.place == outcome.place
         and other.period_key is not None
@@ -66,16 +94,25 @@ def _siblings(outcome: Outcome, corpus: Corpus) -> list[Outcome]:
     ]
 
 
-def stated_targets(outcome: Outcome, achieved: Figure, corpus: Corpus) -> list[Figure]:
-    """Targets for the same place, period and metric: from the same article if any, else the corpus."""
+def sentence_target(pct: Figure, achieved: Figure, corpus: Corpus) -> Figure | None:
+    """The target stated with the percentage ('đạt 102,5% kế hoạch (14.000 đơn vị)', '528/400 đơn vị, đạt
+    132%'): a target of the achieved figure's metric in the same sentence, the nearest to the percentage."""
+    found = [f for o in corpus.by_article().get(pct.article_id, []) if o.status == "target"
+             for f in o.figures_of(achieved.metric) if same_span(corpus, pct, f, "sentence")]
+    if not found or pct.start is None:
+        return found[0] if found else None
+    return min(found, key=lambda f: abs((f.start if f.start is not None else 10**9) - pct.start))
+
+
+def stated_targets(outcome: Outcome, achieved: Figure, corpus: Corpus, targets: TargetIndex) -> list[Figure]:
+    """Targets for the same place, period and metric: from the same article if any, else from articles of
+    other syndication groups (a copy of the article is no second source)."""
+    group = corpus.group_of(outcome.article_id)
     found = [
         figure
-        for other in corpus.outcomes
+        for other in targets.of(outcome)
         if other.id != outcome.id
-        and other.status == "target"
-        and other.place == outcome.place
-        and other.period_key is not None
-        and other.period_key == outcome.period_key
+        and (other.article_id == outcome.article_id or corpus.group_of(other.article_id) != group)
         for figure in other.figures_of(achieved.metric)
         if figure.value != achieved.value  # the same number again is the same statement repeated
     ]
@@ -86,20 +123,21 @@ def stated_targets(outcome: Outcome, achieved: Figure, corpus: Corpus) -> list[F
     return sorted(unique.values(), key=lambda f: (f.article_id, f.start or 0))
 
 
-def _checks_for(outcome: Outcome, pct: Figure, corpus: Corpus, reading: QualifierReading) -> list[dict[str, Any]]:
+def _checks_for(outcome: Outcome, pct: Figure, corpus: Corpus, targets: TargetIndex,
+                reading: QualifierReading) -> list[dict[str, Any]]:
     achieved = achieved_figure(outcome, pct, corpus)
     if achieved is None:
-        return [_no_base(outcome, pct)]
-    if outcome.status == "target":
-        # A planned figure "vượt 182%" of a quota: the quota is a different number, never stated as such.
+        return []  # a percentage alone: nothing to compare it with
+    target = sentence_target(pct, achieved, corpus)
+    if target is not None:
+        return [_both_stated(outcome, pct, achieved, target, reading)]
+    stated = stated_targets(outcome, achieved, corpus, targets)
+    same_article = [t for t in stated if t.article_id == outcome.article_id]
+    if len({t.value for t in same_article}) == 1:
+        return [_both_stated(outcome, pct, achieved, same_article[0], reading)]
+    if same_article or not stated:  # several targets of that place and period (which one?), or none
         return [_implied_base(outcome, pct, achieved, None, reading)]
-    targets = stated_targets(outcome, achieved, corpus)
-    if not targets:
-        return [_implied_base(outcome, pct, achieved, None, reading)]
-    same_article = [t for t in targets if t.article_id == outcome.article_id]
-    if same_article:
-        return [_both_stated(outcome, pct, achieved, target, reading) for target in same_article]
-    return [_implied_base(outcome, pct, achieved, target, reading) for target in targets]
+    return [_implied_base(outcome, pct, achieved, target, reading) for target in stated]
 
 
 def _both_stated(
@@ -118,7 +156,7 @@ def _both_stated(
         computed("achieved ÷ target × 100", point, ratio, expression=f"{fmt(achieved.value)} ÷ {fmt(target.value)}"),
         f"{PERCENT_RULE}; {describe_reading(reading)}",
         f"{achieved.phrase()} against a target of {target.phrase()} is {fmt(achieved.value)} ÷ "
-        f"{fmt(target.value)} = {point:.1f}%, {verb} the stated {pct.number()}.",
+        f"{fmt(target.value)} = {point:.1f}%, {verb} the stated {stated_pct(pct)}.",
     )
 
 
@@ -127,15 +165,16 @@ def _implied_base(
 ) -> dict[str, Any]:
     fraction = percent_interval(pct, reading).scaled(0.01)
     implied = achieved.interval(reading).divided_by(fraction)
-    point = achieved.value / (pct.value / 100)
+    share = (pct.value + (100 if pct.difference else 0)) / 100
+    point = achieved.value / share
     base = "quota" if outcome.status == "target" else "target"
     arithmetic = (
-        f"{achieved.phrase()} at {pct.number()} implies a {base} of about {fmt(point)} {achieved.noun} "
-        f"({fmt(achieved.value)} ÷ {pct.value / 100:g})"
+        f"{achieved.phrase()} at {stated_pct(pct)} implies a {base} of about {fmt(point)} {achieved.noun} "
+        f"({fmt(achieved.value)} ÷ {share:g})"
     )
     figures = [("percentage", pct), ("achieved", achieved)]
     rule = f"{PERCENT_RULE}; {describe_reading(reading)}"
-    calc = computed(f"implied {base}", point, implied, expression=f"{fmt(achieved.value)} ÷ {pct.value / 100:g}")
+    calc = computed(f"implied {base}", point, implied, expression=f"{fmt(achieved.value)} ÷ {share:g}")
     if target is None:
         where = f"{outcome.place_label}, {outcome.period_label}"
         explanation = f"{arithmetic}; no {base} for {where} is stated in the corpus to compare it with."
@@ -148,15 +187,3 @@ def _implied_base(
         f"stated in article {target.article_id}."
     )
     return make_check(CHECK, verdict, outcome.article_id, figures + [("target", target)], calc, rule, explanation)
-
-
-def _no_base(outcome: Outcome, pct: Figure) -> dict[str, Any]:
-    return make_check(
-        CHECK,
-        "unverifiable",
-        outcome.article_id,
-        [("percentage", pct)],
-        computed("achieved ÷ target × 100", pct.value),
-        PERCENT_RULE,
-        f"{pct.number()} of target is stated without the figure it was achieved with, so it cannot be checked.",
-    )

@@ -17,6 +17,7 @@ from extractor.checks.model import (
     make_check,
 )
 from extractor.checks.reference import Reference
+from extractor.checks.solid import component_of, same_span, turnout
 
 # (check, numerator metric, denominators in order of preference). Participants stand in for donors
 # only for millilitres: Chinese reports say "302人参加献血，献血量12万毫升" of the same people.
@@ -34,17 +35,27 @@ FUNNEL_REASONS = {
 
 
 def ratio_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any]]:
+    """Ratios of two figures of one outcome standing in one clause, of one blood component."""
     checks: list[dict[str, Any]] = []
     reading = reference.reading
     for outcome in corpus.outcomes:
         for check, numerator_metric, denominators in RATIO_SPECS:
             numerator = outcome.first_figure(numerator_metric)
-            denominator = next((f for m in denominators if (f := outcome.first_figure(m))), None)
-            if numerator and denominator and denominator.value > 0:
+            if numerator is None:
+                continue
+            denominator = next((f for m in denominators for f in outcome.figures_of(m)
+                                if _pairs(corpus, numerator, f)), None)
+            if denominator and denominator.value > 0:
                 bounds = reference.threshold("ratios", check, outcome.country or "")
-                checks.append(_ratio_check(check, outcome, numerator, denominator, bounds, reading))
-        checks.extend(_funnel_checks(outcome, reading))
+                per_participant = denominator.metric == "participants" or turnout(corpus, denominator)
+                checks.append(_ratio_check(check, outcome, numerator, denominator, bounds, reading,
+                                           per_participant))
+        checks.extend(_funnel_checks(corpus, outcome, reading))
     return checks
+
+
+def _pairs(corpus: Corpus, one: Figure, other: Figure) -> bool:
+    return same_span(corpus, one, other, "clause") and component_of(corpus, one) == component_of(corpus, other)
 
 
 def _ratio_check(
@@ -54,10 +65,13 @@ def _ratio_check(
     denominator: Figure,
     bounds: list[float] | None,
     reading: QualifierReading,
+    per_participant: bool = False,
 ) -> dict[str, Any]:
     point = numerator.value / denominator.value
     spread = numerator.interval(reading).divided_by(denominator.interval(reading))
-    per = "participant" if denominator.metric == "participants" else "donor"
+    # A turn-out ("450 người tham gia hiến máu") includes people screening turned away: a floor of one
+    # unit or 250 ml each does not hold for it, a ceiling does.
+    per = "participant" if per_participant else "donor"
     arithmetic = (
         f"{numerator.phrase()} from {denominator.phrase()} is {fmt(numerator.value)} ÷ "
         f"{fmt(denominator.value)} = {fmt(point)} {numerator.noun} per {per}"
@@ -92,11 +106,11 @@ def _judge_ratio(point: float, spread: Interval, low: float, high: float, per: s
     return "implausible", f"{side} {allowed}"
 
 
-def _funnel_checks(outcome: Outcome, reading: QualifierReading) -> list[dict[str, Any]]:
+def _funnel_checks(corpus: Corpus, outcome: Outcome, reading: QualifierReading) -> list[dict[str, Any]]:
     checks = []
     for smaller_metric, larger_metric in FUNNEL_PAIRS:
         smaller, larger = outcome.first_figure(smaller_metric), outcome.first_figure(larger_metric)
-        if smaller and larger:
+        if smaller and larger and same_span(corpus, smaller, larger, "sentence") and not turnout(corpus, smaller):
             checks.append(_funnel_check(outcome, smaller, larger, reading))
     return checks
 

@@ -25,12 +25,14 @@ NATIONAL_METRICS = ("blood_units",)  # the reference table has national totals i
 def scale_checks(corpus: Corpus, reference: Reference) -> list[dict[str, Any]]:
     checks: list[dict[str, Any]] = []
     for outcome in corpus.outcomes:
+        if outcome.year is None:
+            continue  # the bounds are per year: a figure over several years (or an open period) has none
         for figure in outcome.figures:
             if figure.metric in NATIONAL_METRICS and not outcome.place.is_national:
                 checks.append(national_share_check(outcome, figure, reference))
             if figure.metric in POPULATION_METRICS:
                 checks.append(population_rate_check(outcome, figure, reference))
-    return checks
+    return [c for c in checks if c is not None]
 
 
 def short_source(ref: ReferenceFigure) -> str:
@@ -47,28 +49,20 @@ def _reference_interval(ref: ReferenceFigure, reading: QualifierReading) -> Inte
 def _judge_share(point: float, lowest: float, ceiling: float) -> str:
     """Consistent when the stated value fits; implausible only when even its lowest reading does not."""
     if point <= ceiling:
-        return "consistent"
+        return "bounded"  # one figure within a sanity bound: no second figure agrees with it
     return "implausible" if lowest > ceiling else "unverifiable"
 
 
 def _comment(verdict: str, within: str, beyond: str, ceiling: float) -> str:
     return {
-        "consistent": within,
+        "bounded": within,
         "implausible": beyond,
         "unverifiable": f"possibly above {fmt_pct(ceiling)}, depending on the qualifiers",
     }[verdict]
 
 
-def _no_reference(check: str, outcome: Outcome, figure: Figure, missing: str, tolerance: str) -> dict[str, Any]:
-    explanation = (
-        f"No {missing} is in the reference table, so {figure.labelled()} in {outcome.place_label} "
-        "cannot be set against it."
-    )
-    nothing = computed("share", float("nan"))
-    return make_check(check, "unverifiable", outcome.article_id, [("figure", figure)], nothing, tolerance, explanation)
-
-
-def national_share_check(outcome: Outcome, figure: Figure, reference: Reference) -> dict[str, Any]:
+def national_share_check(outcome: Outcome, figure: Figure, reference: Reference) -> dict[str, Any] | None:
+    """None when the reference table has no national total near the year: nothing to compare with."""
     check = "national_share"
     ceiling = float(reference.threshold("scale", "max_share_of_national", default=0.5))
     gap = int(reference.threshold("scale", "reference_year_gap", default=1))
@@ -76,8 +70,7 @@ def national_share_check(outcome: Outcome, figure: Figure, reference: Reference)
     year = outcome.year
     national = reference.national_total(outcome.country, year, gap) if year else None
     if national is None:
-        when = f"of {year}" if year else "(the period is not within one year)"
-        return _no_reference(check, outcome, figure, f"national total {when} for {outcome.country}", tolerance)
+        return None
     reading = reference.reading
     share = figure.value / national.value
     lowest = figure.interval(reading).low / _reference_interval(national, reading).high
@@ -101,13 +94,14 @@ def national_share_check(outcome: Outcome, figure: Figure, reference: Reference)
     return make_check(check, verdict, outcome.article_id, figures, calc, tolerance, explanation, reference=record)
 
 
-def population_rate_check(outcome: Outcome, figure: Figure, reference: Reference) -> dict[str, Any]:
+def population_rate_check(outcome: Outcome, figure: Figure, reference: Reference) -> dict[str, Any] | None:
+    """None when the reference table has no population for the place."""
     check = "population_rate"
     ceiling = float(reference.threshold("scale", "max_donations_per_person_year", default=0.10))
     tolerance = f"at most {fmt_pct(ceiling)} of the population in a year"
     population = reference.population(outcome.place)
     if population is None:
-        return _no_reference(check, outcome, figure, f"population for {outcome.place_label}", tolerance)
+        return None
     share = figure.value / population.value
     verdict = _judge_share(share, figure.interval(reference.reading).low / population.value, ceiling)
     # A district is held to its province's population: a loose but safe bound.

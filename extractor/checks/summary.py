@@ -9,11 +9,12 @@ from extractor.checks.model import VERDICTS
 
 FLAGGED = ("inconsistent", "implausible")
 SHOWN_PER_GROUP = 2  # unflagged checks of one kind on one article beyond this are only counted
-VERDICT_MARKS = {"inconsistent": "✗", "implausible": "!", "unverifiable": "?", "consistent": "✓"}
+VERDICT_MARKS = {"inconsistent": "✗", "implausible": "!", "unverifiable": "?", "bounded": "≤", "consistent": "✓"}
 VERDICT_MEANINGS = {
     "inconsistent": "the figures contradict each other",
     "implausible": "a figure is out of any believable range",
-    "unverifiable": "nothing (yet) to check it against",
+    "unverifiable": "the figures leave it open",
+    "bounded": "one figure within a sanity bound (no second figure to agree with)",
     "consistent": "the figures agree",
 }
 
