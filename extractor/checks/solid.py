@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import regex
+
 from extractor.checks.model import Corpus, Figure
 from extractor.checks.reference import Reference
 
@@ -38,10 +40,20 @@ def keep_solid(corpus: Corpus, reference: Reference) -> None:
                 corpus.set_aside.append((figure, why))
                 continue
             where = corpus.context(figure)
-            if figure.metric == "achievement_pct" and where is not None and where.difference():
+            if (figure.metric == "achievement_pct" and where is not None and where.difference()
+                    and not _implied_already(figure)):
                 figure = replace(figure, difference=True)
             kept.append(figure)
         outcome.figures = kept
+
+
+_WRITTEN_PERCENT = regex.compile(r"(\d+(?:[.,]\d+)?)\s*[%％]")
+
+
+def _implied_already(figure: Figure) -> bool:
+    """Extraction gave "vượt 35% so với kế hoạch" the achievement it implies (135): nothing to shift."""
+    m = _WRITTEN_PERCENT.search(figure.text)
+    return m is not None and abs(float(m.group(1).replace(",", ".")) + 100 - figure.value) < 1e-6
 
 
 def component_of(corpus: Corpus, figure: Figure) -> str:
