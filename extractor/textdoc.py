@@ -21,6 +21,7 @@ from extractor.lang import LanguagePack, codes, get_pack
 
 _CLAUSE_BREAK = re.compile(r"[;；，：]|[,:](?=\s)|\s[-–]\s")
 _SENTENCE_END = regex.compile(r"[.!?。！？](?:\s|$)|[。！？]|[:：]\s*$")  # or a list's head
+_BULLET = re.compile(r"\s*[-–•·+*]\s")  # a list item's mark
 # A paragraph ends with one of these (closing quotes and brackets aside); a heading does not.
 _OPEN_ENDING = regex.compile(r"[^.!?…;:。！？；：\s]\s*+[”’\"'»」』)）]*+\s*+$")
 
@@ -128,7 +129,9 @@ def _blocks(text: str, lang: str) -> list[Block]:
             block.furniture = "repeated line (teaser or caption repeating a headline)"
         else:
             block.furniture = rules.line_reason(stripped)
-        block.heading = _COLUMN not in stripped and _OPEN_ENDING.search(stripped) is not None
+        # a list item without a full stop ("- Số người đăng ký: 968") is no heading
+        block.heading = (_COLUMN not in stripped and _OPEN_ENDING.search(stripped) is not None
+                         and not _BULLET.match(stripped))
         seen_lines.add(stripped)
         blocks.append(block)
     return blocks
