@@ -318,8 +318,11 @@ def table_figures(tdoc: TextDoc) -> list[Figure]:
             header = None
             continue
         cells = _cells(text, block.start, block.end, rules.separator)
-        if header is not None and len(cells) == len(header):
-            for (s, e), metric in zip(cells, header, strict=True):
+        columns = header
+        if header is not None and len(cells) == len(header) - 1 and rules.separator.match(text, block.start):
+            columns = header[1:]  # " | Tổng cộng | 15.604 | …": a total row leaves its first cell (the number) empty
+        if columns is not None and len(cells) == len(columns):
+            for (s, e), metric in zip(cells, columns, strict=True):
                 figure = _cell_figure(tdoc, s, e, metric, rules) if metric else None
                 if figure is not None:
                     found.append(figure)
