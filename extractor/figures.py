@@ -340,8 +340,11 @@ def _cell_figure(tdoc: TextDoc, start: int, end: int, metric: str, rules: _Table
     if m is None or sentence is None or number is None:
         return None
     s, e = m.span("num")
+    sign = -1 if "sign" in m.re.groupindex and m.group("sign") else 1
+    if sign < 0:
+        s = m.start("sign")
     return Figure(
-        metric=metric, value=clean(number.value), qualifier="exact", text=tdoc.text[s:e], start=s, end=e,
+        metric=metric, value=clean(sign * number.value), qualifier="exact", text=tdoc.text[s:e], start=s, end=e,
         unit="", status=status_before(tdoc.match_text, sentence.start, s, tdoc.lang), rule="table",
         sentence=sentence.index,
     )

@@ -339,6 +339,10 @@ def _resolve_anaphors(mentions: list[PlaceMention], tdoc: TextDoc) -> list[Place
                     last[level] = m if m.level == level else last.get(level, _province_of(m))
             if m.level == "site" and m.district:  # "Nhà văn hóa huyện Yên Phong": "toàn huyện" later is Yên Phong
                 last["district"] = replace(m, name=m.district, level="district")
+            if (m.level == "site" and m.city and m.city != m.province
+                    and tdoc.pack.site_starts_with_unit(m.name, m.city)):
+                # "绵阳市中心血站消息，…全市": the city the site's name starts with
+                last["city"] = replace(m, name=m.city, level="city", district=None)
             if m.level != "national":
                 named.append(m)
             resolved.append(m)

@@ -115,6 +115,11 @@ class LanguagePack(ABC):
 
         return no_codes()
 
+    def site_starts_with_unit(self, site_name: str, unit_name: str) -> bool:
+        """Whether a site's name begins with the unit's name ("Bệnh viện Đa khoa Hà Nam" does not; "绵阳市中心血站"
+        begins with 绵阳市): the unit is then the one the site speaks for."""
+        return site_name.startswith(unit_name)
+
     @abstractmethod
     def place_hit_allowed(self, tdoc: TextDoc, chunk: str, offset: int, start: int, end: int, typed: bool) -> bool:
         """Whether a gazetteer key found at chunk[start:end] (the chunk begins at `offset` of the

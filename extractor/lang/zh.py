@@ -116,6 +116,10 @@ class Chinese(LanguagePack):
     def place_codes(self, location: dict[str, Any], written: dt.date | None) -> dict[str, str | None]:
         return cn_place_codes(location)
 
+    def site_starts_with_unit(self, site_name: str, unit_name: str) -> bool:
+        """"恩施州血液中心" begins with 恩施土家族苗族自治州 as it is called (恩施州), "绵阳市中心血站" with 绵阳市."""
+        return site_name.startswith((unit_name, unit_name[:2] + "市", unit_name[:2] + "州"))
+
     def place_hit_allowed(self, tdoc: TextDoc, chunk: str, offset: int, start: int, end: int, typed: bool) -> bool:
         """A short name ("厦门") must be whole jieba words; a full name ("郾城区") need only start on one,
         since jieba glues a suffix to the next word ("郾城/区孟庙/镇")."""
