@@ -27,6 +27,7 @@ from extractor.spans import SpanUnion
 from extractor.textdoc import Sentence, TextDoc
 
 _SPAN_GROUPS = ("qual", "num", "num2", "qual_after", "unit")
+TABLE_RULE = "table"  # the rule name of a figure read from a flattened table's column
 
 
 @dataclass
@@ -345,7 +346,7 @@ def _cell_figure(tdoc: TextDoc, start: int, end: int, metric: str, rules: _Table
         s = m.start("sign")
     return Figure(
         metric=metric, value=clean(sign * number.value), qualifier="exact", text=tdoc.text[s:e], start=s, end=e,
-        unit="", status=status_before(tdoc.match_text, sentence.start, s, tdoc.lang), rule="table",
+        unit="", status=status_before(tdoc.match_text, sentence.start, s, tdoc.lang), rule=TABLE_RULE,
         sentence=sentence.index,
     )
 

@@ -119,9 +119,14 @@ def check_events(lang: str, example: Example) -> None:
 
 def check_attribution(lang: str, example: Example) -> None:
     """`expect.places`: the location name of each outcome with figures, in reading order;
-    `expect.periods`: their [start, end]."""
+    `expect.periods`: their [start, end]; `expect.figures`: how many figures the outcomes hold."""
+    unknown = set(example["expect"]) - {"places", "periods", "figures"}
+    assert not unknown, f"{example['text']!r}: unknown expectations {sorted(unknown)}"
     result = extract_text(str(example["text"]), lang=lang, published=_iso(example.get("published")))
     with_figures = [o for o in result.outcomes if o["metrics"]]
+    if "figures" in example["expect"]:
+        count = sum(len(o["metrics"]) for o in with_figures)
+        assert count == example["expect"]["figures"], f"{example['text']!r}: {count} figures"
     if "places" in example["expect"]:
         places = [o["location"]["name"] for o in with_figures]
         assert places == example["expect"]["places"], f"{example['text']!r}: places {places}"

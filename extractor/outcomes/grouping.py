@@ -16,7 +16,7 @@ from typing import Any
 import regex
 
 from extractor.dates import DateMention
-from extractor.figures import Figure, status_before
+from extractor.figures import TABLE_RULE, Figure, status_before
 from extractor.outcomes.attribution import (
     COLLECTOR,
     PARTNER,
@@ -230,6 +230,10 @@ def _figure_key(outcome: Outcome, fig: Figure) -> tuple[Any, ...]:
 
 
 def _dedupe(outcomes: list[Outcome], tdoc: TextDoc) -> list[Outcome]:
+    in_prose = {(f.metric, f.value, o.status) for o in outcomes for f in o.figures if f.rule != TABLE_RULE}
+    for outcome in outcomes:  # a table's row (its total) restating a figure the text gives is that figure
+        outcome.figures = [f for f in outcome.figures
+                           if f.rule != TABLE_RULE or (f.metric, f.value, outcome.status) not in in_prose]
     in_body = {(f.metric, f.value, o.status) for o in outcomes if not tdoc.blocks[o.sentence.block].heading
                for f in o.figures}
     for outcome in outcomes:  # a title's figure restated in the body is that figure, whatever its period
