@@ -234,6 +234,8 @@ def _dedupe(outcomes: list[Outcome], tdoc: TextDoc) -> list[Outcome]:
     for outcome in outcomes:  # a table's row (its total) restating a figure the text gives is that figure
         outcome.figures = [f for f in outcome.figures
                            if f.rule != TABLE_RULE or (f.metric, f.value, outcome.status) not in in_prose]
+    emptied = _one_target_per_plan(outcomes)
+    outcomes = [o for o in outcomes if id(o) not in emptied]
     in_body = {(f.metric, f.value, o.status) for o in outcomes if not tdoc.blocks[o.sentence.block].heading
                for f in o.figures}
     for outcome in outcomes:  # a title's figure restated in the body is that figure, whatever its period
@@ -266,6 +268,38 @@ def _dedupe(outcomes: list[Outcome], tdoc: TextDoc) -> list[Outcome]:
             seen_drives.add(key)
         kept.append(outcome)
     return kept
+
+
+def _one_target_per_plan(outcomes: list[Outcome]) -> set[int]:
+    """A plan restated ("…để hoàn thành chỉ tiêu 26.000 đơn vị máu cả năm", a quote repeating the goal) is one
+    target: of the outcomes stating the same target in the same province, the one with the widest period
+    keeps it (a plan covers its whole period; a restatement is often dated by a day or a part of it). Returns the
+    ids of the outcomes left with no figure, which are no drives either."""
+    holders: dict[tuple[Any, ...], list[tuple[Outcome, Figure]]] = {}
+    emptied: set[int] = set()
+    for outcome in outcomes:
+        if outcome.status != "target":
+            continue
+        for fig in outcome.figures:
+            key = (fig.metric, fig.value, outcome.place.province if outcome.place else None)
+            holders.setdefault(key, []).append((outcome, fig))
+    for found in holders.values():
+        if len(found) < 2:
+            continue
+        kept = max(found, key=lambda pair: _span_days(pair[0]))[1]
+        for outcome, fig in found:
+            if fig is not kept:
+                outcome.figures = [f for f in outcome.figures if f is not fig]
+                if not outcome.figures:
+                    emptied.add(id(outcome))
+    return emptied
+
+
+def _span_days(outcome: Outcome) -> int:
+    start, end = _period_tuple(outcome)
+    if start is None:
+        return -1
+    return ((end or start) - start).days
 
 
 def _period_tuple(outcome: Outcome) -> tuple[Any, Any]:
