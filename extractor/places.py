@@ -66,6 +66,8 @@ class _PlaceRules:
     street_words: regex.Pattern[str] | None = None  # "望江校区", "中山路": a bare name before them is no unit
     generic_names: regex.Pattern[str] | None = None  # "城区": a unit only right after its parent
     not_places: regex.Pattern[str] | None = None  # spans holding no place (a quoted campaign name)
+    # per site anaphor ("该公司"): the ending its antecedent's name must have
+    site_refers: list[tuple[regex.Pattern[str], regex.Pattern[str]]] = field(default_factory=list)
 
 
 @cache
@@ -76,6 +78,8 @@ def place_rules(lang: str) -> _PlaceRules:
         sites=[rx for _, rx in compiled],
         site_levels=["town" if rule["name"] == "town" else "site" for rule, _ in compiled],
         anaphora=[(a["level"], pf.compile(a["pattern"])) for a in pf.data["anaphora"]],
+        site_refers=[(pf.compile(a["pattern"]), pf.compile("(?:" + a["refers"] + r")\s*+$"))
+                     for a in pf.data["anaphora"] if a["level"] == "site"],
         known_sites=dict(pf.data["known_sites"]),
         site_names=[(pf.compile(group["types"]), {k.casefold(): v for k, v in group["names"].items()})
                     for group in pf.data["site_names"]],
@@ -349,6 +353,13 @@ def _resolve_anaphors(mentions: list[PlaceMention], tdoc: TextDoc) -> list[Place
             continue
         if m.level == "national":
             resolved.append(replace(m, name=tdoc.pack.national_name, province=None))
+            continue
+        if m.level == "site":  # "该公司", "学校": the last site of that kind named before
+            refers = next((r for rx, r in place_rules(tdoc.lang).site_refers if rx.fullmatch(m.name)), None)
+            site = next((p for p in reversed(named) if p.level == "site" and refers is not None
+                         and refers.search(p.name)), None)
+            if site is not None:
+                resolved.append(replace(site, start=m.start, end=m.end, text=m.text, anaphor=True))
             continue
         if m.level == "here":
             sentence = tdoc.sentence_at(m.start)
