@@ -97,6 +97,14 @@ def province_2025() -> dict[str, str]:
 
 
 @cache
+def renamed_provinces() -> list[tuple[str, str, dt.date]]:
+    """(name in the data, the name before, the day the new name took effect): provinces renamed before the
+    data's snapshot ("Huế" was "Thừa Thiên Huế" until 2025-01-01)."""
+    rows = patterns.load("vi", "places").data["gazetteer"].get("renamed_provinces") or []
+    return [(r["name"], r["before"], dt.date.fromisoformat(str(r["until"]))) for r in rows]
+
+
+@cache
 def layout_change() -> dt.date:
     return dt.date.fromisoformat(patterns.load("vi", "places").data["gazetteer"]["layout_change"])
 

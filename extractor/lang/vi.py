@@ -12,7 +12,7 @@ import regex
 
 from extractor import patterns
 from extractor.gazetteer.model import Gazetteer
-from extractor.gazetteer.vn import layout_change, province_2025, vn_gazetteer, vn_place_codes
+from extractor.gazetteer.vn import layout_change, province_2025, renamed_provinces, vn_gazetteer, vn_place_codes
 from extractor.lang.base import LanguagePack, ScriptEvidence
 from extractor.numbers import Number, combine_groups
 
@@ -168,6 +168,9 @@ class Vietnamese(LanguagePack):
         """From 2025-07-01 on, the 34 provinces of the merger: "Bình Dương" is then "Hồ Chí Minh"."""
         if province and day is not None and day >= layout_change():
             return province_2025().get(province, province)
+        if province and day is not None:  # "thành phố Huế" in 2024 is in Thừa Thiên Huế
+            return next((before for name, before, until in renamed_provinces() if name == province and day < until),
+                        province)
         return province
 
     def province_layouts(self, province: str | None) -> dict[str, str | None]:
