@@ -236,11 +236,11 @@ def _dedupe(outcomes: list[Outcome], tdoc: TextDoc) -> list[Outcome]:
                            if f.rule != TABLE_RULE or (f.metric, f.value, outcome.status) not in in_prose]
     emptied = _one_target_per_plan(outcomes)
     outcomes = [o for o in outcomes if id(o) not in emptied]
-    in_body = {(f.metric, f.value, o.status) for o in outcomes if not tdoc.blocks[o.sentence.block].heading
-               for f in o.figures}
+    in_body = [(f, o.status) for o in outcomes if not tdoc.blocks[o.sentence.block].heading for f in o.figures]
     for outcome in outcomes:  # a title's figure restated in the body is that figure, whatever its period
         if tdoc.blocks[outcome.sentence.block].heading and outcome.figures:
-            outcome.figures = [f for f in outcome.figures if (f.metric, f.value, outcome.status) not in in_body]
+            outcome.figures = [f for f in outcome.figures
+                               if not any(_restates(f, outcome.status, b, status) for b, status in in_body)]
     dated = {(f.metric, f.value, f.qualifier, o.status) for o in outcomes if o.period is not None for f in o.figures}
     for outcome in outcomes:  # a headline's undated figure restated with its date in the body is that figure
         if outcome.period is None and outcome.figures:
@@ -268,6 +268,24 @@ def _dedupe(outcomes: list[Outcome], tdoc: TextDoc) -> list[Outcome]:
             seen_drives.add(key)
         kept.append(outcome)
     return kept
+
+
+PEOPLE_METRICS = frozenset({"donors", "participants", "registrations"})
+ROUNDING = 0.05  # a headline's "hơn 18.000" for the body's 18.250
+
+
+def _restates(title: Figure, title_status: str, body: Figure, body_status: str) -> bool:
+    """Whether a headline's figure is the body's told shorter: the same number (a headline's "500 công nhân
+    tham gia" may be the body's donors or participants), or the body's rounded with "hơn", "gần", "约"."""
+    if title_status != body_status:
+        return False
+    same_kind = title.metric == body.metric or {title.metric, body.metric} <= PEOPLE_METRICS
+    if not same_kind:
+        return False
+    if title.value == body.value:
+        return True
+    return (title.metric == body.metric and title.qualifier != "exact" and body.value != 0
+            and abs(title.value - body.value) <= ROUNDING * abs(body.value))
 
 
 def _one_target_per_plan(outcomes: list[Outcome]) -> set[int]:
