@@ -28,6 +28,7 @@ from extractor.textdoc import Sentence, TextDoc
 
 _SPAN_GROUPS = ("qual", "num", "num2", "qual_after", "unit")
 TABLE_RULE = "table"  # the rule name of a figure read from a flattened table's column
+_RULE_ROW = regex.compile(r"\s*+\|?(?:\s*+:?-{2,}:?\s*+\|)+\s*+(?::?-{2,}:?)?\s*+")
 
 
 @dataclass
@@ -318,6 +319,8 @@ def table_figures(tdoc: TextDoc) -> list[Figure]:
         if block.furniture or not rules.requires.search(text, block.start, block.end):
             header = None
             continue
+        if _RULE_ROW.fullmatch(text, block.start, block.end):
+            continue  # "|---|---|": a Markdown table's rule under its header
         cells = _cells(text, block.start, block.end, rules.separator)
         columns = header
         if header is not None and len(cells) == len(header) - 1 and rules.separator.match(text, block.start):

@@ -169,7 +169,7 @@ def event_frame(sentence: Sentence, produced: list[Outcome], dates: list[DateMen
 
 def _names_day(date: DateMention) -> bool:
     """A day or a few days, dated or not ("sáng nay" without a publication date still names one day)."""
-    return date.is_day_level or (date.is_period and date.kind == "relative" and date.names_day)
+    return date.is_day_level or (date.is_period and date.kind in ("relative", "weekday") and date.names_day)
 
 
 def _days(period: DateMention) -> int:

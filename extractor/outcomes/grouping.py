@@ -161,7 +161,7 @@ def _drive_outcomes(tdoc: TextDoc, sentence: Sentence, dates: list[DateMention],
         return []
     drives = []
     for date in dates:
-        if date.kind not in ("day", "range", "month", "since") and not (date.kind == "relative"):
+        if date.kind not in ("day", "range", "month", "since", "relative", "weekday"):
             continue
         if any(o.sentence is sentence and nearest_date_before(o.anchor, dates) is date for o in produced):
             continue
