@@ -24,9 +24,10 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(next((a for a in argv if not a.startswith("-")), None))
     args = parser.parse_args(argv)
-    args.argv = list(sys.argv[1:] if argv is None else argv)
+    args.argv = argv
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -40,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_SOME_FAILED
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; `command` (the subcommand named on the command line) is the only optional one whose
+    module is imported: `extract run` never loads the fetcher's HTTP stack."""
     parser = argparse.ArgumentParser(
         prog="extract",
         description="Blood-donation campaign outcomes from Vietnamese and Chinese health news.",
@@ -71,8 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"input items per checkpoint (default {DEFAULT_SHARD_SIZE})")
     run.set_defaults(func=cmd_run)
 
-    _add_optional_subcommand(sub, "check", "extractor.checks", "fact-check what `extract run` wrote")
-    _add_optional_subcommand(sub, "fetch", "extractor.fetch", "fetch news articles into a corpus directory")
+    _add_optional_subcommand(sub, "check", "extractor.checks", "fact-check what `extract run` wrote", command)
+    _add_optional_subcommand(sub, "fetch", "extractor.fetch", "fetch news articles into a corpus directory", command)
 
     bench = sub.add_parser("bench", help="measure throughput on a corpus built from the shipped one")
     bench.add_argument("--articles", type=int, default=1000, help="articles in the benchmark corpus")
@@ -91,9 +94,15 @@ def _positive_int(value: str) -> int:
     return number
 
 
-def _add_optional_subcommand(sub: argparse._SubParsersAction, name: str, module: str, help_text: str) -> None:
+def _add_optional_subcommand(sub: argparse._SubParsersAction, name: str, module: str, help_text: str,
+                             command: str | None) -> None:
     import importlib
+    import importlib.util
 
+    if command != name:  # listed in the help only; its module (and what it imports) stays unloaded
+        if importlib.util.find_spec(module) is not None:
+            sub.add_parser(name, help=help_text, description=help_text)
+        return
     try:
         mod = importlib.import_module(module)
     except ImportError:

@@ -9,8 +9,11 @@ import json
 from collections import defaultdict
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from extractor import patterns
+from extractor.gazetteer import model
+from extractor.gazetteer.cache import cached
 from extractor.gazetteer.model import Gazetteer, Unit, add_key, build_automaton
 
 
@@ -45,6 +48,12 @@ def _vn_units() -> list[tuple[Unit, str]]:
 
 @cache
 def vn_gazetteer() -> Gazetteer:
+    """Built once per change of its inputs, then read from the disk cache (`extractor.gazetteer.cache`)."""
+    inputs = [patterns.patterns_dir() / "vi" / "places.yaml", Path(__file__), Path(model.__file__)]
+    return cached("vn-gazetteer", inputs, ["vietnamadminunits", "pyahocorasick"], _build_vn_gazetteer)
+
+
+def _build_vn_gazetteer() -> Gazetteer:
     data = patterns.load("vi", "places").data["gazetteer"]
     type_words: dict[str, list[str]] = data["type_words"]
     by_key: dict[str, list[tuple[Unit, bool]]] = defaultdict(list)
