@@ -77,9 +77,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     _add_optional_subcommand(sub, "check", "extractor.checks", "fact-check what `extract run` wrote", command)
     _add_optional_subcommand(sub, "fetch", "extractor.fetch", "fetch news articles into a corpus directory", command)
 
-    bench = sub.add_parser("bench", help="measure throughput on a corpus built from the shipped one")
-    bench.add_argument("--articles", type=int, default=1000, help="articles in the benchmark corpus")
-    bench.add_argument("--corpus", default=None, help="directory of seed articles (default: corpus/)")
+    bench = sub.add_parser("bench", help="measure throughput on corpora built from the shipped one")
+    from extractor.bench import add_arguments as bench_arguments
+
+    bench_arguments(bench)
     bench.set_defaults(func=cmd_bench)
     return parser
 
@@ -287,9 +288,9 @@ def _progress(total: int | None, disabled: bool, stream: TextIO | None = None) -
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from extractor.bench import run_benchmark
+    from extractor.bench import run
 
-    return run_benchmark(args.articles, args.corpus)
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -136,11 +136,11 @@ class Vietnamese(LanguagePack):
     def spacy_config(self) -> dict[str, Any]:
         return {"nlp": {"tokenizer": {"use_pyvi": False}}}
 
-    def reference_pass(self, texts: list[str]) -> None:
-        from underthesea import word_tokenize
-
-        for text in texts:
-            word_tokenize(text, use_token_normalize=False)
+    reference_code = (
+        "from underthesea import word_tokenize\n"
+        "for text in texts:\n"
+        "    word_tokenize(text, use_token_normalize=False)\n"
+    )
 
     def read_number(self, text: str) -> Number | None:
         """"1.635.000", "1,85 triệu", "172.9" (web copy's decimal dot), "một nghìn", "1 nghìn 200"."""
