@@ -77,6 +77,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     _add_optional_subcommand(sub, "check", "extractor.checks", "fact-check what `extract run` wrote", command)
     _add_optional_subcommand(sub, "fetch", "extractor.fetch", "fetch news articles into a corpus directory", command)
 
+    merge = sub.add_parser("merge", help="merge a cluster job's shards into one output folder", description=(
+        "Join the articles/, outcomes/ and errors/ JSONL shards that the datatrove pipeline (extractor.cluster) "
+        "wrote into one output folder like extract run's, which extract check reads."))
+    merge.add_argument("shards", help="the pipeline's output folder (holding articles/, outcomes/, errors/)")
+    merge.add_argument("--out", required=True, help="the merged output folder (replaced in one step)")
+    merge.set_defaults(func=cmd_merge)
+
     bench = sub.add_parser("bench", help="measure throughput on corpora built from the shipped one")
     from extractor.bench import add_arguments as bench_arguments
 
@@ -285,6 +292,23 @@ def _progress(total: int | None, disabled: bool, stream: TextIO | None = None) -
             tqdm.write(line, file=stream)  # above the bar, which is drawn again below
 
     return Bar(total=total, desc="files", unit=" file", file=stream)
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from extractor.cluster.merge import merge_shards
+
+    shards = Path(args.shards)
+    if not (shards / "articles").is_dir():
+        print(f"extract merge: {shards} holds no articles/ folder of shards", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        counts = merge_shards(shards, Path(args.out))
+    except OutputError as e:
+        print(f"extract merge: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{counts['articles']} articles, {counts['outcomes']} outcomes, {counts['errors']} errors -> {args.out}/",
+          file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

@@ -390,22 +390,28 @@ def _read_jsonl(path: Path) -> Iterator[Item]:
         yield InputError(str(path), str(e), id_from_path(path))
         return
     with f:
-        for n, line in enumerate(_capped_lines(f), 1):
-            where = f"{path}:{n}"
-            if line is None:
-                yield InputError(where, f"JSONL line longer than {MAX_FILE_BYTES} bytes; refused")
-                continue
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError, RecursionError) as e:
-                yield InputError(where, f"malformed JSONL line: {e}")
-                continue
-            try:  # each line is one article: whatever breaks in it (its HTML, say) is that line's error
-                yield _article_from_record(record, where, str(path))
-            except Exception as e:  # noqa: BLE001
-                yield InputError(where, f"cannot read: {type(e).__name__}: {e}")
+        yield from read_jsonl_lines(f, str(path))
+
+
+def read_jsonl_lines(f: BinaryIO, path: str) -> Iterator[Item]:
+    """The articles (and errors) of a JSONL bundle opened for reading as bytes: a local file, or one on
+    object storage opened through fsspec (the cluster readers). `path` names it in errors and origins."""
+    for n, line in enumerate(_capped_lines(f), 1):
+        where = f"{path}:{n}"
+        if line is None:
+            yield InputError(where, f"JSONL line longer than {MAX_FILE_BYTES} bytes; refused")
+            continue
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as e:
+            yield InputError(where, f"malformed JSONL line: {e}")
+            continue
+        try:  # each line is one article: whatever breaks in it (its HTML, say) is that line's error
+            yield article_from_record(record, where, path)
+        except Exception as e:  # noqa: BLE001
+            yield InputError(where, f"cannot read: {type(e).__name__}: {e}")
 
 
 def _capped_lines(f: Any) -> Iterator[bytes | None]:
@@ -422,7 +428,7 @@ def _capped_lines(f: Any) -> Iterator[bytes | None]:
         yield line
 
 
-def _article_from_record(record: Any, where: str, path: str) -> Item:
+def article_from_record(record: Any, where: str, path: str) -> Item:
     if not isinstance(record, dict):
         return InputError(where, "malformed JSONL line: not a JSON object")
     record_id = record.get("id")

@@ -25,6 +25,9 @@ class ArticleLines:
     outcomes: list[str] = field(default_factory=list)
     figures: int = 0
     skipped: bool = False
+    # the records the lines encode, when asked for (the cluster's Parquet writer needs them)
+    article_record: dict[str, Any] | None = None
+    outcome_records: list[dict[str, Any]] = field(default_factory=list)
 
 
 def without_text(record: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +44,8 @@ def without_text(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def article_lines(article: Article, lang: str | None, keep_text: bool = True) -> ArticleLines:
+def article_lines(article: Article, lang: str | None, keep_text: bool = True,
+                  keep_records: bool = False) -> ArticleLines:
     """The article through the pipeline and into JSON lines. One article's failure is its own error
     line, never the run's; a value JSON cannot hold (Infinity) makes the whole article an error."""
     from extractor import pipeline
@@ -60,7 +64,10 @@ def article_lines(article: Article, lang: str | None, keep_text: bool = True) ->
     except ValueError as e:
         return ArticleLines([InputError(where, f"not written: {e}", article.id)])
     warnings = [InputError(where, w, article.id, level="warning") for w in result.warnings]
-    return ArticleLines(warnings, article_line, outcome_lines, len(result.article["figures"]))
+    lines = ArticleLines(warnings, article_line, outcome_lines, len(result.article["figures"]))
+    if keep_records:
+        lines.article_record, lines.outcome_records = record, result.outcomes
+    return lines
 
 
 def batch_lines(articles: list[Article], lang: str | None, keep_text: bool) -> list[ArticleLines]:
