@@ -5,6 +5,8 @@ record's provenance, drops what the pre-filter refuses, and its merged shards pa
 from __future__ import annotations
 
 import json
+import os
+import signal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -182,3 +184,29 @@ def test_the_merged_shards_pass_extract_check(job: dict[str, Any], capsys: pytes
     assert main(["merge", str(root / "shards"), "--out", str(root / "merged-cli")]) == 0
     assert (root / "merged-cli" / "outcomes.jsonl").read_bytes() == (root / "merged" / "outcomes.jsonl").read_bytes()
     assert "checks on 5 articles" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not __import__("importlib").util.find_spec("ray"), reason="ray is not installed (extra: ray)")
+def test_the_same_job_on_a_local_ray_cluster(job: dict[str, Any], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """RayPipelineExecutor on ray.init(num_cpus=2): the records of the local executor's run."""
+    import ray
+    from datatrove.executor.ray import RayPipelineExecutor
+
+    root = job["root"]
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # datatrove's Ray workers log to $TMPDIR/ray_logs
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}  # ray.init sets its own
+    # Ray's sockets must have short paths (107 bytes): its session folder goes right under the test HOME
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             _temp_dir=os.path.join(os.environ["HOME"], "ray"), configure_logging=False)
+    try:
+        RayPipelineExecutor(pipeline=build_pipeline(tmp_path / "shards", warc=str(root / "warc"),
+                                                    jsonl=str(root / "jsonl"), parquet=False),
+                            tasks=2, cpus_per_task=1, mem_per_cpu_gb=0.5, logging_dir=str(tmp_path / "logs")).run()
+    finally:
+        ray.shutdown()
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    for kind in ("articles", "outcomes", "errors"):
+        ours = [r for p in sorted((tmp_path / "shards" / kind).glob("*.jsonl")) for r in read_jsonl(p)]
+        assert sorted(map(json.dumps, ours)) == sorted(map(json.dumps, _shard_records(root, kind))), kind
