@@ -16,7 +16,7 @@ from extractor import __version__, patterns
 from extractor.corpus import walk_inputs
 from extractor.lang import codes
 from extractor.output import RUN_FILE, OutputError, RunFolder
-from extractor.parallel import free_cores
+from extractor.parallel import WorkerDied, free_cores
 from extractor.runner import DEFAULT_SHARD_SIZE, Run, RunOptions
 from extractor.shards import ShardStore
 
@@ -140,6 +140,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         kept = "the new output is in place" if folder.committed else f"{out} left as it was"
         print(f"extract run: interrupted; {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except WorkerDied as e:  # not an article's fault, nor the user's: the finished shards are kept
+        folder.abort()
+        print(f"extract run: {e}; {out} left as it was", file=sys.stderr)
+        return EXIT_SOME_FAILED
     except OutputError as e:  # --out changed during the run (a file of the user's appeared in it)
         folder.abort()
         print(f"extract run: {e}", file=sys.stderr)

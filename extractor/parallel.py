@@ -15,6 +15,7 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -84,9 +85,16 @@ def ordered_map(fn: Callable[..., R], tasks: Iterable[tuple[T, tuple[Any, ...] |
     executor.shutdown(wait=True)
 
 
+class WorkerDied(RuntimeError):
+    """A worker process ended without its results (killed by the kernel for memory, say)."""
+
+
 def _collect(entry: tuple[T, Future[R] | None]) -> tuple[T, R | None]:
     tag, future = entry
-    return tag, (future.result() if future is not None else None)
+    try:
+        return tag, (future.result() if future is not None else None)
+    except BrokenProcessPool as e:
+        raise WorkerDied(f"a worker process died ({e})") from None
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:

@@ -241,3 +241,22 @@ def test_no_text_leaves_the_text_out_and_nothing_else(src: Path, tmp_path: Path,
     schema = load_schema("articles")
     for record in read_jsonl(out / "articles.jsonl"):
         jsonschema.validate(record, schema)
+
+
+def test_a_worker_that_dies_ends_the_run_with_one_line(src: Path, tmp_path: Path, eager_workers: None,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    parent = os.getpid()
+    real = pipeline.process_article
+
+    def dies_in_a_worker(article: Any, lang: str | None = None) -> Any:
+        if os.getpid() != parent:
+            os._exit(9)  # as the kernel's OOM killer would leave it: no result, no exception
+        return real(article, lang)
+
+    monkeypatch.setattr(pipeline, "process_article", dies_in_a_worker)
+    out = tmp_path / "o"
+    assert run(src, "--out", out, "--workers", "2", "--shard-size", "1") == 1
+    err = capsys.readouterr().err
+    assert "a worker process died" in err and "Traceback" not in err and not out.exists()
+    assert list((tmp_path / ".o.partial").glob("*.done"))  # the main process's own shards, kept for --resume
