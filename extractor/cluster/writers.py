@@ -9,7 +9,7 @@ from functools import cache
 from typing import IO, Any
 
 from datatrove.data import Document
-from datatrove.pipeline.writers.jsonl import JsonlWriter
+from datatrove.pipeline.writers.disk_base import DiskWriter
 from datatrove.pipeline.writers.parquet import ParquetWriter
 
 KINDS = ("article", "outcome", "error")
@@ -17,16 +17,16 @@ _SCHEMAS = {"article": "articles", "outcome": "outcomes"}
 _ERROR_FIELDS = ("path", "id", "level", "reason")
 
 
-class RecordJsonlWriter(JsonlWriter):
+class RecordJsonlWriter(DiskWriter):
     """Every record of the task into `articles/`, `outcomes/`, `errors/` JSONL files, line for line as
-    `extract run` writes them."""
+    `extract run` writes them (datatrove's JsonlWriter would re-encode them with orjson)."""
 
     name = "🩸 records JSONL"
+    default_output_filename = "${kind}s/${rank}.jsonl"
 
     def __init__(self, output_folder: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("output_filename", "${kind}s/${rank}.jsonl")
         kwargs.setdefault("compression", None)
-        super().__init__(output_folder, adapter=_line_adapter, **kwargs)
+        super().__init__(output_folder, adapter=_line_adapter, mode="wb", **kwargs)
 
     def _get_output_filename(self, document: Document, rank: int | str = 0, **kwargs: Any) -> str:
         return self.output_filename.substitute({"rank": str(rank).zfill(5), "kind": document.metadata["kind"]})
