@@ -11,6 +11,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 pytest.importorskip("datatrove")
@@ -26,6 +27,7 @@ from extractor.cli import main  # noqa: E402
 from extractor.cluster.merge import merge_shards  # noqa: E402
 from extractor.cluster.pipeline import build_pipeline  # noqa: E402
 from extractor.output import read_jsonl  # noqa: E402
+from extractor.schemas import load_schema  # noqa: E402
 
 
 def _page(title: str, body: str, charset: str = "utf-8") -> bytes:
@@ -148,6 +150,10 @@ def test_the_job_writes_the_local_run_s_records(job: dict[str, Any]) -> None:
 def test_a_warc_article_keeps_its_record_s_provenance(job: dict[str, Any]) -> None:
     root = job["root"]
     cluster_articles = _by_id(_shard_records(root, "articles"))
+    for name, kind in (("articles", "articles"), ("outcomes", "outcomes")):
+        schema = load_schema(name)
+        for record in _shard_records(root, kind):
+            jsonschema.validate(record, schema)
     for page in job["same"]:
         if "bong-da" in page["url"]:
             assert page["id"] not in cluster_articles
@@ -173,7 +179,9 @@ def test_the_parquet_shards_hold_the_same_records(job: dict[str, Any]) -> None:
         assert json.loads(row["period"]) == record["period"] and row["partial"] == record["partial"]
     articles = [row for path in sorted((root / "shards" / "articles").glob("*.parquet"))
                 for row in pq.read_table(path).to_pylist()]
-    assert all(json.loads(a["extra"])["provenance"]["warc_offset"] >= 0 for a in articles if a["extra"])
+    warc = [json.loads(a["provenance"]) for a in articles if a["provenance"]]
+    assert len(warc) == 3 and all(p["warc_offset"] >= 0 for p in warc)
+    assert all(a["extra"] is None for a in articles)  # every field has its column
 
 
 def test_the_merged_shards_pass_extract_check(job: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
