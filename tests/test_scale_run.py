@@ -260,3 +260,16 @@ def test_a_worker_that_dies_ends_the_run_with_one_line(src: Path, tmp_path: Path
     err = capsys.readouterr().err
     assert "a worker process died" in err and "Traceback" not in err and not out.exists()
     assert list((tmp_path / ".o.partial").glob("*.done"))  # the main process's own shards, kept for --resume
+
+
+def test_the_benchmark_times_whole_processes(capsys: pytest.CaptureFixture[str]) -> None:
+    """A tiny `extract bench`: every column is filled from real processes (their time and peak RSS)."""
+    from extractor.bench import run_benchmark
+
+    assert run_benchmark([3], workers=[1], langs=["zh"]) == 0
+    out = capsys.readouterr().out
+    assert "zh: start-up (a one-article run)" in out
+    [row] = [line.split() for line in out.splitlines() if line.startswith("zh ")]
+    lang, articles, workers, megabytes, seconds, *_rest, peak, tokenizer, ratio, speed_up = row
+    assert (articles, workers, speed_up) == ("3", "1", "1.00x")
+    assert float(seconds) > 0 and float(peak) > 20 and float(tokenizer) > 0 and ratio.endswith("x")
