@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import tempfile
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -204,10 +206,11 @@ def test_the_same_job_on_a_local_ray_cluster(job: dict[str, Any], tmp_path: Path
     root = job["root"]
     monkeypatch.setenv("TMPDIR", str(tmp_path))  # datatrove's Ray workers log to $TMPDIR/ray_logs
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}  # ray.init sets its own
-    # Ray's sockets must have short paths (107 bytes): its session folder goes right under the test HOME
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             _temp_dir=os.path.join(os.environ["HOME"], "ray"), configure_logging=False)
+    # Ray's sockets need short paths (107 bytes): its session folder goes in a short temporary folder
+    session = tempfile.mkdtemp(prefix="ray-", dir="/tmp" if os.path.isdir("/tmp") else None)
     try:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, _temp_dir=session,
+                 configure_logging=False)
         RayPipelineExecutor(pipeline=build_pipeline(tmp_path / "shards", warc=str(root / "warc"),
                                                     jsonl=str(root / "jsonl"), parquet=False),
                             tasks=2, cpus_per_task=1, mem_per_cpu_gb=0.5, logging_dir=str(tmp_path / "logs")).run()
@@ -215,6 +218,7 @@ def test_the_same_job_on_a_local_ray_cluster(job: dict[str, Any], tmp_path: Path
         ray.shutdown()
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+        shutil.rmtree(session, ignore_errors=True)
     for kind in ("articles", "outcomes", "errors"):
         ours = [r for p in sorted((tmp_path / "shards" / kind).glob("*.jsonl")) for r in read_jsonl(p)]
         assert sorted(map(json.dumps, ours)) == sorted(map(json.dumps, _shard_records(root, kind))), kind

@@ -262,9 +262,12 @@ def test_a_worker_that_dies_ends_the_run_with_one_line(src: Path, tmp_path: Path
     assert list((tmp_path / ".o.partial").glob("*.done"))  # the main process's own shards, kept for --resume
 
 
-def test_the_benchmark_times_whole_processes(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_benchmark_times_whole_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
     """A tiny `extract bench`: every column is filled from real processes (their time and peak RSS)."""
     from extractor.bench import run_benchmark
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the corpus, and plain jieba's dictionary cache, stay here
 
     assert run_benchmark([3], workers=[1], langs=["zh"]) == 0
     out = capsys.readouterr().out
