@@ -9,35 +9,26 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from extractor import __version__, patterns
-from extractor.corpus import Article, ArticleIds, InputError, find_inputs, read_guarded
+from extractor.corpus import walk_inputs
 from extractor.lang import codes
-from extractor.output import (
-    ARTICLES_FILE,
-    ERRORS_FILE,
-    OUTCOMES_FILE,
-    RUN_FILE,
-    OutputError,
-    RunFolder,
-    json_line,
-)
+from extractor.output import RUN_FILE, OutputError, RunFolder
+from extractor.parallel import WorkerDied, free_cores
+from extractor.runner import DEFAULT_SHARD_SIZE, Run, RunOptions
 from extractor.schemas import SCHEMA_VERSION
-from extractor.syndication import SyndicationIndex
-
-if TYPE_CHECKING:
-    from extractor.pipeline import ArticleResult
+from extractor.shards import ShardStore
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(next((a for a in argv if not a.startswith("-")), None))
     args = parser.parse_args(argv)
-    args.argv = list(sys.argv[1:] if argv is None else argv)
+    args.argv = argv
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -51,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_SOME_FAILED
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; `command` (the subcommand named on the command line) is the only optional one whose
+    module is imported: `extract run` never loads the fetcher's HTTP stack."""
     parser = argparse.ArgumentParser(
         prog="extract",
         description="Blood-donation campaign outcomes from Vietnamese and Chinese health news.",
@@ -69,29 +62,65 @@ def build_parser() -> argparse.ArgumentParser:
                      help="read only the articles in this language (the others are skipped, with the reason)")
     run.add_argument("--check", action="store_true", help="also run the fact checks (writes checks.jsonl)")
     run.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    run.add_argument("--workers", type=_positive_int, default=0,
+                     help="processes extracting articles (default: the free cores; a small run uses one); "
+                          "the output is the same for any number")
+    run.add_argument("--resume", action="store_true",
+                     help="continue an interrupted run into the same --out with the same arguments, keeping "
+                          "its finished shards")
+    run.add_argument("--no-text", action="store_true",
+                     help="leave each article's full text out of articles.jsonl (its length and sha256 are "
+                          "kept; offsets still refer to the text as read): for users who keep the corpus")
+    run.add_argument("--shard-size", type=_positive_int, default=DEFAULT_SHARD_SIZE,
+                     help=f"input items per checkpoint (default {DEFAULT_SHARD_SIZE})")
     run.set_defaults(func=cmd_run)
 
-    _add_optional_subcommand(sub, "check", "extractor.checks", "fact-check what `extract run` wrote")
+    _add_optional_subcommand(sub, "check", "extractor.checks", "fact-check what `extract run` wrote", command)
+    _add_optional_subcommand(sub, "fetch", "extractor.fetch", "fetch news articles into a corpus directory", command)
     _add_optional_subcommand(sub, "report", "extractor.report",
-                             "write OUT_DIR/report.html: the figures highlighted in their articles, with the checks")
+                             "write OUT_DIR/report.html: the figures highlighted in their articles, with the checks",
+                             command)
     _add_optional_subcommand(sub, "check-eval", "extractor.checks.evaluation",
-                             "alarm precision and recall of the checks on a table of passages")
-    _add_optional_subcommand(sub, "fetch", "extractor.fetch", "fetch news articles into a corpus directory")
+                             "alarm precision and recall of the checks on a table of passages", command)
     _add_optional_subcommand(sub, "export", "extractor.export",
-                             "export what `extract run` wrote as Parquet, CSV or a DuckDB file")
+                             "export what `extract run` wrote as Parquet, CSV or a DuckDB file", command)
     _add_optional_subcommand(sub, "evaluate", "extractor.evaluate",
-                             "score what `extract run` wrote against a gold file of hand-coded articles")
+                             "score what `extract run` wrote against a gold file of hand-coded articles", command)
 
-    bench = sub.add_parser("bench", help="measure throughput on a corpus built from the shipped one")
-    bench.add_argument("--articles", type=int, default=1000, help="articles in the benchmark corpus")
-    bench.add_argument("--corpus", default=None, help="directory of seed articles (default: corpus/)")
+    merge = sub.add_parser("merge", help="merge a cluster job's shards into one output folder", description=(
+        "Join the articles/, outcomes/ and errors/ JSONL shards that the datatrove pipeline (extractor.cluster) "
+        "wrote into one output folder like extract run's, which extract check reads."))
+    merge.add_argument("shards", help="the pipeline's output folder (holding articles/, outcomes/, errors/)")
+    merge.add_argument("--out", required=True, help="the merged output folder (replaced in one step)")
+    merge.set_defaults(func=cmd_merge)
+
+    bench = sub.add_parser("bench", help="measure throughput on corpora built from the shipped one")
+    from extractor.bench import add_arguments as bench_arguments
+
+    bench_arguments(bench)
     bench.set_defaults(func=cmd_bench)
     return parser
 
 
-def _add_optional_subcommand(sub: argparse._SubParsersAction, name: str, module: str, help_text: str) -> None:
-    import importlib
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
+    return number
 
+
+def _add_optional_subcommand(sub: argparse._SubParsersAction, name: str, module: str, help_text: str,
+                             command: str | None) -> None:
+    import importlib
+    import importlib.util
+
+    if command != name:  # listed in the help only; its module (and what it imports) stays unloaded
+        if importlib.util.find_spec(module) is not None:
+            sub.add_parser(name, help=help_text, description=help_text)
+        return
     try:
         mod = importlib.import_module(module)
     except ImportError:
@@ -121,6 +150,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         kept = "the new output is in place" if folder.committed else f"{out} left as it was"
         print(f"extract run: interrupted; {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except WorkerDied as e:  # not an article's fault, nor the user's: the finished shards are kept
+        folder.abort()
+        print(f"extract run: {e}; {out} left as it was", file=sys.stderr)
+        return EXIT_SOME_FAILED
     except OutputError as e:  # --out changed during the run (a file of the user's appeared in it)
         folder.abort()
         print(f"extract run: {e}", file=sys.stderr)
@@ -152,31 +185,65 @@ def _run_into(folder: RunFolder, args: argparse.Namespace) -> int:
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     out = Path(args.out)  # as the user wrote it, for messages
-    inputs = find_inputs(args.inputs, exclude=[folder.out])
-    ids = ArticleIds()
-    with _progress(len(inputs.files), args.no_progress) as bar:
-        run = RunWriter(folder, bar.write)
-        for entry in inputs.entries:
-            if isinstance(entry, InputError):
-                run.report(entry)
-                continue
-            for item in read_guarded(entry):
-                if isinstance(item, InputError):
-                    run.report(item)
-                else:
-                    _extract(item, run, ids, args.lang)
-            bar.update(1)
-    summary = (f"{run.articles.count} articles, {run.outcomes.count} outcomes, {run.figures} figures, "
-               f"{run.error_count} errors ({run.skipped} skipped), {run.warning_count} warnings")
-    if inputs.unsupported:
-        summary += "; not read: " + ", ".join(f"{n} {ext}" for ext, n in sorted(inputs.unsupported.items()))
-    if not run.articles.count:
+    run_key = {"version": __version__, "patterns_sha256": patterns_digest(),
+               "inputs": [os.path.abspath(p) for p in args.inputs], "lang": args.lang,
+               "text": not args.no_text, "shard_size": args.shard_size}
+    store = ShardStore(folder.out, run_key, args.resume)
+    if args.resume and not store.resuming:
+        print(f"extract run: --resume: no interrupted run into {out} to continue; starting from the beginning",
+              file=sys.stderr)
+    options = RunOptions(lang=args.lang, keep_text=not args.no_text, shard_size=args.shard_size,
+                         workers=args.workers if args.workers else free_cores())
+    total = None if args.no_progress or not sys.stderr.isatty() else _count_files(args.inputs, folder.out)
+    try:
+        with _progress(total, args.no_progress) as bar:
+            run = Run(folder, store, options, bar.write, bar.update)
+            try:
+                run.execute(args.inputs, [folder.out])
+            finally:
+                run.abandon()
+        return _finish_run(folder, store, run, args, started, clock)
+    except OutputError:  # --out is not ours to replace: nothing to resume into it
+        store.remove()
+        raise
+    except BaseException:
+        if store.resumed or _finished_shards(store):
+            store.close()  # the finished shards stay for --resume
+            print(f"extract run: finished shards kept in {store.path}; `extract run --resume` with the same "
+                  "arguments continues from there", file=sys.stderr)
+        else:
+            store.remove()  # nothing finished: nothing worth resuming
+        raise
+
+
+def _finished_shards(store: ShardStore) -> bool:
+    return store.path.is_dir() and any(name.endswith(".done") for name in os.listdir(store.path))
+
+
+def _count_files(inputs: list[str], out: Path) -> int:
+    """The number of input files, for the progress bar's total and ETA (a walk of names only)."""
+    return sum(1 for entry in walk_inputs(inputs, [out]) if isinstance(entry, Path))
+
+
+def _finish_run(folder: RunFolder, store: ShardStore, run: Run, args: argparse.Namespace,
+                started: dt.datetime, clock: float) -> int:
+    out = Path(args.out)
+    totals = run.totals
+    summary = (f"{totals.articles} articles, {totals.outcomes} outcomes, {totals.figures} figures, "
+               f"{totals.errors} errors ({totals.skipped} skipped), {totals.warnings} warnings")
+    if run.unsupported:
+        summary += "; not read: " + ", ".join(f"{n} {ext}" for ext, n in sorted(run.unsupported.items()))
+    if store.resumed:
+        summary += f"; {store.resumed} of {run.shards} shards kept from the interrupted run"
+    if not totals.articles:
         folder.abort()
+        store.remove()
         kept = f"{out} left as it was" if os.path.lexists(folder.out) else "nothing written"
-        why = "no article read" if not run.skipped else f"no article written ({run.skipped} skipped)"
+        why = "no article read" if not totals.skipped else f"no article written ({totals.skipped} skipped)"
         print(f"{summary}\nextract run: {why} from {' '.join(args.inputs)}; {kept}", file=sys.stderr)
         return EXIT_SOME_FAILED
-    status = EXIT_SOME_FAILED if run.error_count else EXIT_OK
+    run.join()
+    status = EXIT_SOME_FAILED if totals.errors else EXIT_OK
     check_summary = None
     if args.check:
         from extractor import checks
@@ -189,77 +256,18 @@ def _run_into(folder: RunFolder, args: argparse.Namespace) -> int:
         "command": ["extract", *args.argv], "inputs": list(args.inputs), "out": str(out), "lang": args.lang,
         "started": started.isoformat(timespec="seconds"),
         "ended": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "counts": {"input_files": len(inputs.files), "articles": run.articles.count,
-                   "outcomes": run.outcomes.count, "figures": run.figures, "errors": run.error_count,
-                   "skipped": run.skipped, "warnings": run.warning_count,
-                   "unsupported": dict(sorted(inputs.unsupported.items()))},
+        "counts": {"input_files": run.input_files, "articles": totals.articles,
+                   "outcomes": totals.outcomes, "figures": totals.figures, "errors": totals.errors,
+                   "skipped": totals.skipped, "warnings": totals.warnings,
+                   "unsupported": dict(sorted(run.unsupported.items()))},
         "exit_status": status,
     })
     folder.commit()
+    store.remove()
     if check_summary is not None:
         print(check_summary)
     print(f"{summary}, {time.perf_counter() - clock:.1f} s -> {out}/", file=sys.stderr)
     return status
-
-
-def _extract(article: Article, run: RunWriter, ids: ArticleIds, lang: str | None) -> None:
-    """One article through the pipeline into the run's files, or its reason into errors.jsonl."""
-    from extractor import pipeline
-
-    collision = ids.claim(article)
-    if collision:
-        run.report(collision)
-    where = article.origin or article.path
-    for warning in article.warnings:
-        run.report(InputError(where, warning, article.id, level="warning"))
-    try:
-        result = pipeline.process_article(article, lang)
-    except pipeline.SkippedArticle as e:
-        run.skipped += 1
-        run.report(InputError(where, f"skipped: {e}", article.id))
-        return
-    except Exception as e:  # noqa: BLE001 - one article's failure must not cost the rest of the corpus
-        run.report(InputError(where, f"extraction failed: {type(e).__name__}: {e}", article.id))
-        return
-    run.write_article(article, result)
-
-
-class RunWriter:
-    """The three JSON Lines files of a run, written one whole article at a time."""
-
-    def __init__(self, folder: RunFolder, say: Callable[[str], None]) -> None:
-        self.say = say  # a line for the user: above the progress bar when there is one
-        self.articles = folder.open(ARTICLES_FILE)
-        self.outcomes = folder.open(OUTCOMES_FILE)
-        self.errors = folder.open(ERRORS_FILE)
-        self.figures = self.skipped = self.error_count = self.warning_count = 0
-        self.syndication = SyndicationIndex()
-
-    def report(self, error: InputError) -> None:
-        self.errors.write(error.as_record())
-        if error.level == "warning":
-            self.warning_count += 1
-        else:
-            self.error_count += 1
-        self.say(f"{error.level}: {error.path}: {error.reason}")
-
-    def write_article(self, article: Article, result: ArticleResult) -> None:
-        """All of the article's lines, or none: a value JSON cannot hold (Infinity) is the article's error."""
-        copy = self.syndication.match(result.article.get("text") or "")
-        result.article["duplicate_of"] = copy.copied
-        try:
-            article_line = json_line(result.article)
-            outcome_lines = [json_line(o) for o in result.outcomes]
-        except ValueError as e:
-            self.report(InputError(article.origin or article.path, f"not written: {e}", article.id))
-            return
-        for warning in result.warnings:
-            self.report(InputError(article.origin or article.path, warning, article.id, level="warning"))
-        self.articles.write_line(article_line)
-        self.syndication.remember(article.id, copy)
-        for line in outcome_lines:
-            self.outcomes.write_line(line)
-        self.figures += len(result.article["figures"])
 
 
 def patterns_digest() -> str:
@@ -285,12 +293,14 @@ class _NoBar:
         return None
 
 
-def _progress(total: int, disabled: bool, stream: TextIO | None = None) -> Any:
+def _progress(total: int | None, disabled: bool, stream: TextIO | None = None) -> Any:
     """A bar over the input files (total and ETA known from the walk) on a terminal; else nothing."""
     stream = stream or sys.stderr
     if disabled or not stream.isatty():
         return _NoBar()
     from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
 
     class Bar(tqdm):  # type: ignore[misc, type-arg]
         def write(self, line: str) -> None:  # type: ignore[override]
@@ -299,10 +309,27 @@ def _progress(total: int, disabled: bool, stream: TextIO | None = None) -> Any:
     return Bar(total=total, desc="files", unit=" file", file=stream)
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from extractor.bench import run_benchmark
+def cmd_merge(args: argparse.Namespace) -> int:
+    from extractor.cluster.merge import merge_shards
 
-    return run_benchmark(args.articles, args.corpus)
+    shards = Path(args.shards)
+    if not (shards / "articles").is_dir():
+        print(f"extract merge: {shards} holds no articles/ folder of shards", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        counts = merge_shards(shards, Path(args.out))
+    except OutputError as e:
+        print(f"extract merge: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{counts['articles']} articles, {counts['outcomes']} outcomes, {counts['errors']} errors -> {args.out}/",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from extractor.bench import run
+
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -83,7 +83,7 @@ class Inputs:
 
 def iter_corpus(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Iterator[Item]:
     """Articles (and errors) from files and directories (recursively), in a stable order."""
-    for entry in find_inputs(paths, exclude).entries:
+    for entry in walk_inputs(paths, exclude):
         if isinstance(entry, InputError):
             yield entry
         else:
@@ -91,24 +91,33 @@ def iter_corpus(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> It
 
 
 def find_inputs(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Inputs:
-    """Every input file under `paths`, sorted within each folder. A folder in `exclude` (the run's own
-    output) is not read; hidden entries are not read; a symlinked folder is named, not followed."""
+    """Every input file under `paths` (see `walk_inputs`), collected in one list."""
     found = Inputs()
+    found.entries = list(walk_inputs(paths, exclude, found.unsupported))
+    return found
+
+
+def walk_inputs(paths: Iterable[str | Path], exclude: Iterable[Path] = (),
+                unsupported: Counter[str] | None = None) -> Iterator[Path | InputError]:
+    """Every input file under `paths`, sorted within each folder, as the walk reaches it: only one
+    folder's names are held at a time, so a corpus of a million files costs no list of a million paths.
+    A folder in `exclude` (the run's own output) is not read; hidden entries are not read; a symlinked
+    folder is named, not followed. Files of no readable type are counted by extension in `unsupported`."""
+    unsupported = Counter() if unsupported is None else unsupported
     excluded = {os.path.realpath(p) for p in exclude}
     for raw in paths:
         path = Path(raw)
         kind = _kind(path, follow=True)
         if kind == "dir":
             if os.path.realpath(path) not in excluded:
-                _walk(path, found, excluded)
+                yield from _walk(path, unsupported, excluded)
         elif kind == "file":
             if _is_input(path):
-                found.entries.append(path)
+                yield path
             else:
-                found.entries.append(InputError(str(path), f"unsupported file type {path.suffix or '(none)'!r}"))
+                yield InputError(str(path), f"unsupported file type {path.suffix or '(none)'!r}")
         else:
-            found.entries.append(InputError(str(path), kind))
-    return found
+            yield InputError(str(path), kind)
 
 
 def _kind(path: Path, follow: bool) -> str:
@@ -132,12 +141,12 @@ def _special_name(mode: int) -> str:
     return "not a regular file"
 
 
-def _walk(folder: Path, found: Inputs, excluded: set[str]) -> None:
+def _walk(folder: Path, unsupported: Counter[str], excluded: set[str]) -> Iterator[Path | InputError]:
     try:
         with os.scandir(folder) as it:
             names = sorted(entry.name for entry in it)
     except OSError as e:
-        found.entries.append(InputError(str(folder), f"unreadable folder: {e.strerror or e}"))
+        yield InputError(str(folder), f"unreadable folder: {e.strerror or e}")
         return
     for name in names:
         if name.startswith("."):
@@ -146,32 +155,31 @@ def _walk(folder: Path, found: Inputs, excluded: set[str]) -> None:
         if os.path.islink(child):
             kind = _kind(child, follow=True)
             if kind == "dir":
-                found.entries.append(InputError(str(child), "symlinked folder: not followed (name it to read it)"))
+                yield InputError(str(child), "symlinked folder: not followed (name it to read it)")
                 continue
         else:
             kind = _kind(child, follow=False)
         if kind == "dir":
             if os.path.realpath(child) not in excluded:
-                _walk(child, found, excluded)
+                yield from _walk(child, unsupported, excluded)
         elif kind == "file":
-            _classify(child, found)
+            yield from _classify(child, unsupported)
         else:
-            found.entries.append(InputError(str(child), kind))
+            yield InputError(str(child), kind)
 
 
-def _classify(path: Path, found: Inputs) -> None:
+def _classify(path: Path, unsupported: Counter[str]) -> Iterator[Path | InputError]:
     if path.name.lower().endswith(META_SUFFIX):
         return  # read with its article
     if _is_input(path):
-        found.entries.append(path)
+        yield path
     elif path.suffix.lower() in HTML_SUFFIXES:
         return  # the raw page kept beside its text by `extract fetch`
     elif path.suffix.lower() in DOCUMENT_SUFFIXES:
-        found.unsupported[path.suffix.lower()] += 1
-        found.entries.append(InputError(str(path), f"{path.suffix.lower()} document: not read; convert it to "
-                                                   ".txt (or .html) first"))
+        unsupported[path.suffix.lower()] += 1
+        yield InputError(str(path), f"{path.suffix.lower()} document: not read; convert it to .txt (or .html) first")
     else:
-        found.unsupported[path.suffix.lower() or "(none)"] += 1
+        unsupported[path.suffix.lower() or "(none)"] += 1
 
 
 def _is_input(path: Path) -> bool:
@@ -382,22 +390,28 @@ def _read_jsonl(path: Path) -> Iterator[Item]:
         yield InputError(str(path), str(e), id_from_path(path))
         return
     with f:
-        for n, line in enumerate(_capped_lines(f), 1):
-            where = f"{path}:{n}"
-            if line is None:
-                yield InputError(where, f"JSONL line longer than {MAX_FILE_BYTES} bytes; refused")
-                continue
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError, RecursionError) as e:
-                yield InputError(where, f"malformed JSONL line: {e}")
-                continue
-            try:  # each line is one article: whatever breaks in it (its HTML, say) is that line's error
-                yield _article_from_record(record, where, str(path))
-            except Exception as e:  # noqa: BLE001
-                yield InputError(where, f"cannot read: {type(e).__name__}: {e}")
+        yield from read_jsonl_lines(f, str(path))
+
+
+def read_jsonl_lines(f: BinaryIO, path: str) -> Iterator[Item]:
+    """The articles (and errors) of a JSONL bundle opened for reading as bytes: a local file, or one on
+    object storage opened through fsspec (the cluster readers). `path` names it in errors and origins."""
+    for n, line in enumerate(_capped_lines(f), 1):
+        where = f"{path}:{n}"
+        if line is None:
+            yield InputError(where, f"JSONL line longer than {MAX_FILE_BYTES} bytes; refused")
+            continue
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as e:
+            yield InputError(where, f"malformed JSONL line: {e}")
+            continue
+        try:  # each line is one article: whatever breaks in it (its HTML, say) is that line's error
+            yield article_from_record(record, where, path)
+        except Exception as e:  # noqa: BLE001
+            yield InputError(where, f"cannot read: {type(e).__name__}: {e}")
 
 
 def _capped_lines(f: Any) -> Iterator[bytes | None]:
@@ -414,7 +428,7 @@ def _capped_lines(f: Any) -> Iterator[bytes | None]:
         yield line
 
 
-def _article_from_record(record: Any, where: str, path: str) -> Item:
+def article_from_record(record: Any, where: str, path: str) -> Item:
     if not isinstance(record, dict):
         return InputError(where, "malformed JSONL line: not a JSON object")
     record_id = record.get("id")

@@ -17,6 +17,7 @@ from typing import Any
 import regex
 
 from extractor import patterns
+from extractor.prefilter import Prefilters
 from extractor.textdoc import TextDoc
 
 # Periods that set the time frame for later paragraphs; a single day or range only speaks for its own.
@@ -85,6 +86,11 @@ def _rules(lang: str) -> list[_Rule]:
     ]
 
 
+@cache
+def _prefilters(lang: str) -> Prefilters:
+    return Prefilters([rule.requires for rule in _rules(lang)])
+
+
 def find_dates(tdoc: TextDoc, published: dt.date | None) -> list[DateMention]:
     mentions: list[DateMention] = []
     for sentence in tdoc.sentences:
@@ -102,8 +108,9 @@ def find_dates(tdoc: TextDoc, published: dt.date | None) -> list[DateMention]:
 
 def _sentence_matches(text: str, start: int, end: int, lang: str) -> list[DateMention]:
     candidates: list[tuple[int, int, regex.Match[str], _Rule]] = []
-    for rule in _rules(lang):
-        if rule.requires is not None and not rule.requires.search(text, start, end):
+    held = _prefilters(lang).holding(text, start, end)
+    for rule, holds in zip(_rules(lang), held, strict=True):
+        if not holds:
             continue
         for m in rule.pattern.finditer(text, start, end, overlapped=True):
             if m.end() > m.start() and m.group().strip():

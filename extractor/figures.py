@@ -23,6 +23,7 @@ from extractor import patterns
 from extractor.lang import LanguagePack, get_pack
 from extractor.metrics import METRICS
 from extractor.numbers import clean, qualifier_of
+from extractor.prefilter import Prefilters
 from extractor.spans import SpanUnion
 from extractor.textdoc import Sentence, TextDoc
 
@@ -85,6 +86,11 @@ def _rules(lang: str) -> list[_Rule]:
 
 
 @cache
+def _prefilters(lang: str) -> Prefilters:
+    return Prefilters([rule.requires_sentence for rule in _rules(lang)])
+
+
+@cache
 def _status_cues(lang: str) -> list[tuple[str, regex.Pattern[str]]]:
     pf = patterns.load(lang, "status")
     return [(rule["status"], rx) for rule, rx in pf.compiled_rules()]
@@ -123,8 +129,9 @@ def sentence_figures(text: str, sentence: Sentence, lang: str) -> list[Figure]:
     sentence_text = text[sentence.start : sentence.end]
     cues = StatusCues(text, sentence.start, sentence.end, lang)
     smallest = _smallest_outcome(lang)
-    for rule in _rules(lang):
-        if rule.requires_sentence and not rule.requires_sentence.search(sentence_text):
+    held = _prefilters(lang).holding(sentence_text, 0, len(sentence_text))
+    for rule, holds in zip(_rules(lang), held, strict=True):
+        if not holds:
             continue
         for m in rule.pattern.finditer(text, sentence.start, sentence.end):
             span = _figure_span(m)

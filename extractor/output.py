@@ -131,6 +131,14 @@ class JsonlWriter:
         self._file.write(line)
         self.count += 1
 
+    def append_file(self, path: Path) -> None:
+        """The lines of a finished shard (`extractor.shards`), copied as bytes and counted."""
+        self._file.flush()
+        with open(path, "rb") as src:
+            while chunk := src.read(1 << 20):
+                self._file.buffer.write(chunk)  # type: ignore[attr-defined]
+                self.count += chunk.count(b"\n")
+
 
 def check_replaceable(out: Path) -> None:
     """OutputError unless `out` is missing or a folder holding only what a run writes: replacing a

@@ -59,6 +59,7 @@ def process_article(article: Article, lang: str | None = None) -> ArticleResult:
         "furniture": [
             {"start": b.start, "end": b.end, "reason": b.furniture} for b in tdoc.blocks if b.furniture
         ],
+        "duplicate_of": None,  # set by the run in reading order (extractor.syndication); always the last key
     }
     return ArticleResult(record, outcome_records, warnings)
 

@@ -76,6 +76,14 @@ def jaccard(one: str, other: str) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
+def fingerprint(text: str) -> tuple[np.ndarray | None, int]:
+    """A text's MinHash signature (None when it is too short to tell) and its number of shingles."""
+    hashes = shingles(text)
+    if hashes.size < MIN_SHINGLES:
+        return None, int(hashes.size)
+    return signature(hashes), int(hashes.size)
+
+
 @dataclass
 class SyndicationIndex:
     """Articles as they are read; `add` says which earlier article one copies."""
@@ -93,19 +101,21 @@ class SyndicationIndex:
 
     def match(self, text: str) -> Match:
         """Which earlier article the text copies, without remembering it (until `remember`)."""
-        hashes = shingles(text)
-        if hashes.size < MIN_SHINGLES:
-            return Match(None, None, int(hashes.size))
-        sig = signature(hashes)
+        return self.match_fingerprint(*fingerprint(text))
+
+    def match_fingerprint(self, sig: np.ndarray | None, size: int) -> Match:
+        """`match` on a text's `fingerprint`, which a worker process computed."""
+        if sig is None:
+            return Match(None, None, size)
         keys = [(band, sig[band * ROWS:(band + 1) * ROWS].tobytes()) for band in range(BANDS)]
         candidates = dict.fromkeys(other for key in keys for other in self.buckets.get(key, ()))
         best = max(candidates, key=lambda other: estimated_similarity(sig, self.signatures[other]), default=None)
         copied = None
         if best is not None:
             similarity = estimated_similarity(sig, self.signatures[best])
-            if similarity >= THRESHOLD and containment(similarity, hashes.size, self.sizes[best]) >= CONTAINMENT:
+            if similarity >= THRESHOLD and containment(similarity, size, self.sizes[best]) >= CONTAINMENT:
                 copied = self.original.get(best, best)
-        return Match(copied, sig, int(hashes.size))
+        return Match(copied, sig, size)
 
     def remember(self, article_id: str, found: Match) -> None:
         """Index an article once it is written (one that failed to be written is no original of later ones)."""

@@ -1,9 +1,9 @@
 """The article as a document: blocks (lines), sentences, clauses, furniture, and a spaCy Doc.
 
 All positions are character offsets into the article text, which is never rewritten: every span the
-later stages produce is a slice of it. The spaCy Doc is built from the language's own tokenizer
-(underthesea for Vietnamese, jieba for Chinese) so that its tokens are real word boundaries; the
-place stage uses them to refuse gazetteer hits that cut through a word ("广泰大厦门口" holds no 厦门).
+later stages produce is a slice of it. Word boundaries come from the language's own tokenizer, per
+sentence and only where asked (`extractor.wordbounds`); the place stage uses them to refuse gazetteer
+hits that cut through a word ("广泰大厦门口" holds no 厦门).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import regex
 
 from extractor import patterns
 from extractor.lang import LanguagePack, codes, get_pack
+from extractor.wordbounds import WordBounds
 
 _CLAUSE_BREAK = re.compile(r"[;；，：]|[,:](?=\s)|\s[-–]\s")
 _SENTENCE_END = regex.compile(r"[.!?。！？](?:\s|$)|[。！？]|[:：]\s*$")  # or a list's head
@@ -77,11 +78,18 @@ class TextDoc:
 
     @cached_property
     def spacy_doc(self):  # noqa: ANN201 - spacy.tokens.Doc, imported lazily
+        """The whole article as a spaCy Doc of the tokenizer's words: for a stage that needs token
+        attributes. Word boundaries alone are cheaper from `word_bounds`."""
         return build_spacy_doc(self.text, self.lang, self.match_text)
 
     @cached_property
+    def word_bounds(self) -> WordBounds:
+        return WordBounds(self, self.pack.tokens)
+
+    @cached_property
     def token_starts(self) -> set[int]:
-        return {token.idx for token in self.spacy_doc}
+        """Every word start of the article's sentences."""
+        return self.word_bounds.all_starts()
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
@@ -95,7 +103,7 @@ class TextDoc:
 
     def is_word_aligned(self, start: int, end: int) -> bool:
         """True when [start, end) begins and ends on token boundaries of the language tokenizer."""
-        return self.spacy_doc.char_span(start, end, alignment_mode="strict") is not None
+        return self.word_bounds.is_aligned(start, end)
 
 
 def segment(text: str, lang: str) -> TextDoc:

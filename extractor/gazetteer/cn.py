@@ -4,19 +4,36 @@ patterns/zh/places.yaml's admin suffixes leave two characters or more, its short
 from __future__ import annotations
 
 import csv
+import importlib.util
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from extractor import patterns
+from extractor.gazetteer import model
+from extractor.gazetteer.cache import cached
 from extractor.gazetteer.model import Gazetteer, Unit, add_key, build_automaton, no_codes, only_code
+
+
+def _adcodes() -> Path:
+    """cpca's table, found without importing cpca (whose import loads pkg_resources: 0.1 s)."""
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("cpca is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
 
 
 @cache
 def cn_gazetteer() -> Gazetteer:
-    with resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as f:
+    """Built once per change of its inputs, then read from the disk cache (`extractor.gazetteer.cache`)."""
+    inputs = [patterns.patterns_dir() / "zh" / "places.yaml", Path(__file__), Path(model.__file__)]
+    return cached("cn-gazetteer", inputs, ["cpca", "pyahocorasick"], _build_cn_gazetteer)
+
+
+def _build_cn_gazetteer() -> Gazetteer:
+    with open(_adcodes(), encoding="utf-8") as f:
         rows = [(r["adcode"], r["name"]) for r in csv.DictReader(f)]
     names = {code[:6]: name for code, name in rows}
     data = patterns.load("zh", "places").data["gazetteer"]
@@ -83,7 +100,7 @@ class CnCodes:
 
 @cache
 def cn_codes() -> CnCodes:
-    with resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as f:
+    with open(_adcodes(), encoding="utf-8") as f:
         rows = [(r["adcode"][:6], r["name"]) for r in csv.DictReader(f)]
     province_of = {code[:2]: name for code, name in rows if code[2:] == "0000"}
     city: dict[tuple[str, str], set[str]] = defaultdict(set)

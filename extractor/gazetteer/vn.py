@@ -10,9 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from extractor import patterns
+from extractor.gazetteer import model
+from extractor.gazetteer.cache import cached
 from extractor.gazetteer.model import Gazetteer, Unit, add_key, build_automaton, no_codes, only_code
 
 
@@ -47,6 +50,12 @@ def _vn_units() -> list[tuple[Unit, str]]:
 
 @cache
 def vn_gazetteer() -> Gazetteer:
+    """Built once per change of its inputs, then read from the disk cache (`extractor.gazetteer.cache`)."""
+    inputs = [patterns.patterns_dir() / "vi" / "places.yaml", Path(__file__), Path(model.__file__)]
+    return cached("vn-gazetteer", inputs, ["vietnamadminunits", "pyahocorasick"], _build_vn_gazetteer)
+
+
+def _build_vn_gazetteer() -> Gazetteer:
     data = patterns.load("vi", "places").data["gazetteer"]
     type_words: dict[str, list[str]] = data["type_words"]
     by_key: dict[str, list[tuple[Unit, bool]]] = defaultdict(list)

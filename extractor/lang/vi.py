@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from extractor import patterns
-from extractor.gazetteer.model import Gazetteer
-from extractor.gazetteer.vn import layout_change, province_2025, renamed_provinces, vn_gazetteer, vn_place_codes
 from extractor.lang.base import LanguagePack, ScriptEvidence
 from extractor.numbers import Number, combine_groups
 
 if TYPE_CHECKING:
+    from extractor.gazetteer.model import Gazetteer
     from extractor.textdoc import TextDoc
 
 _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
@@ -137,11 +136,11 @@ class Vietnamese(LanguagePack):
     def spacy_config(self) -> dict[str, Any]:
         return {"nlp": {"tokenizer": {"use_pyvi": False}}}
 
-    def reference_pass(self, texts: list[str]) -> None:
-        from underthesea import word_tokenize
-
-        for text in texts:
-            word_tokenize(text, use_token_normalize=False)
+    reference_code = (
+        "from underthesea import word_tokenize\n"
+        "for text in texts:\n"
+        "    word_tokenize(text, use_token_normalize=False)\n"
+    )
 
     def read_number(self, text: str) -> Number | None:
         """"1.635.000", "1,85 triệu", "172.9" (web copy's decimal dot), "một nghìn", "1 nghìn 200"."""
@@ -158,6 +157,8 @@ class Vietnamese(LanguagePack):
         return Number(value) if value is not None else None
 
     def gazetteer(self) -> Gazetteer:
+        from extractor.gazetteer.vn import vn_gazetteer  # loaded by the first Vietnamese article only
+
         return vn_gazetteer()
 
     def gazetteer_haystack(self, chunk: str) -> str:
@@ -166,6 +167,8 @@ class Vietnamese(LanguagePack):
 
     def province_as_of(self, province: str | None, day: dt.date | None) -> str | None:
         """From 2025-07-01 on, the 34 provinces of the merger: "Bình Dương" is then "Hồ Chí Minh"."""
+        from extractor.gazetteer.vn import layout_change, province_2025, renamed_provinces
+
         if province and day is not None and day >= layout_change():
             return province_2025().get(province, province)
         if province and day is not None:  # "thành phố Huế" in 2024 is in Thừa Thiên Huế
@@ -174,9 +177,13 @@ class Vietnamese(LanguagePack):
         return province
 
     def province_layouts(self, province: str | None) -> dict[str, str | None]:
+        from extractor.gazetteer.vn import province_2025
+
         return {"province_2025": province_2025().get(province, province) if province else None}
 
     def place_codes(self, location: dict[str, Any], written: dt.date | None) -> dict[str, str | None]:
+        from extractor.gazetteer.vn import vn_place_codes
+
         return vn_place_codes(location, written)
 
     def place_hit_allowed(self, tdoc: TextDoc, chunk: str, offset: int, start: int, end: int, typed: bool) -> bool:

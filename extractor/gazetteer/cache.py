@@ -1,0 +1,58 @@
+"""Built gazetteers kept on disk: building Vietnam's from vietnamadminunits' files takes about 0.7 s,
+reading it back about 0.2 s, on every run.
+
+The cache lives in the user's cache folder (`$EXTRACTOR_CACHE_DIR`, else `$XDG_CACHE_HOME/extractor`,
+else `~/.cache/extractor`), one file per gazetteer, named by a digest of everything the build reads: the
+rule file, the data package's version, the builder's own source and the Python version. A changed input
+is a new name, so a stale file is never read; an unreadable or broken one is rebuilt and replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import TypeVar
+
+from extractor import __version__
+
+T = TypeVar("T")
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("EXTRACTOR_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "extractor"
+
+
+def cached(name: str, inputs: list[Path], packages: list[str], build: Callable[[], T]) -> T:
+    """`build()`, or what an earlier call with the same inputs stored."""
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
+    for path in inputs:
+        digest.update(path.read_bytes() + b"\0")
+    for package in packages:
+        digest.update(f"{package}={metadata.version(package)}\0".encode())
+    path = cache_dir() / f"{name}-{digest.hexdigest()[:16]}.pickle"
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)  # noqa: S301 - the user's own cache folder, written by this function
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        pass
+    value = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{name}-*.pickle"):  # earlier builds of this gazetteer
+            old.unlink(missing_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: build every time, as before
+    return value
