@@ -98,7 +98,7 @@ def find_places(tdoc: TextDoc) -> list[PlaceMention]:
     spans = [(s.start, s.end) for s in tdoc.sentences]
     admin_by_sentence = [_admin_mentions(tdoc, start, end) for start, end in spans]
     admin = [m for found in admin_by_sentence for m in found]
-    _resolve_homonyms(admin)
+    _resolve_homonyms(admin, _shared_type_words(tdoc.lang))
     sites = [m for (start, end), inner in zip(spans, admin_by_sentence, strict=True)
              for m in _site_mentions(tdoc, start, end, inner)]
     mentions = _drop_inside(admin, sites) + sites
@@ -182,7 +182,25 @@ def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
     return mentions
 
 
-def _resolve_homonyms(mentions: list[PlaceMention]) -> None:
+@cache
+def _shared_type_words(lang: str) -> frozenset[str]:
+    """Type words both a province and a district may carry ("thành phố", "TP"): before a name that is both,
+    they name the district-level city ("TP Thái Bình"), since a province-level city has no namesake district."""
+    words = (patterns.load(lang, "places").data.get("gazetteer") or {}).get("type_words") or {}
+    return frozenset(w.casefold() for w in words.get("province", [])) & frozenset(
+        w.casefold() for w in words.get("district", []))
+
+
+def _namesake_city(m: PlaceMention, shared: frozenset[str]) -> Unit | None:
+    typed = m.text[: max(0, len(m.text) - len(m.name))].strip().casefold()
+    if typed not in shared:
+        return None
+    provinces = {u.name for u in m.candidates if u.level == "province"}
+    return next((u for u in m.candidates if u.level == "district" and u.name in provinces
+                 and u.province in provinces), None)
+
+
+def _resolve_homonyms(mentions: list[PlaceMention], shared_type_words: frozenset[str] = frozenset()) -> None:
     """Pick, for an ambiguous name, the unit whose province (or city) the article names elsewhere."""
     provinces = defaultdict(int)
     cities = defaultdict(int)
@@ -194,7 +212,8 @@ def _resolve_homonyms(mentions: list[PlaceMention]) -> None:
     for i, m in enumerate(mentions):
         previous = mentions[i - 1] if i and mentions[i - 1].end == m.start else None
         if len(m.candidates) > 1:
-            best = max(m.candidates, key=lambda u, p=previous: _homonym_score(u, p, provinces, cities))
+            best = _namesake_city(m, shared_type_words) or max(
+                m.candidates, key=lambda u, p=previous: _homonym_score(u, p, provinces, cities))
             m.name, m.level, m.province = best.name, best.level, best.province
             m.district, m.city = best.district, best.city
         if previous is not None and previous.province != m.province and previous.rank < m.rank:
