@@ -399,7 +399,8 @@ def drive_extent(outcome: Outcome, dates: list[DateMention]) -> int | None:
     next date of its sentence, not only in the date's own clause."""
     if not outcome.is_drive_report:
         return None
-    later = [d.start for d in dates if d.start > outcome.anchor]
+    # only another day starts another drive: a year labelling the campaign ("2024年“热血长兴”活动在…") does not
+    later = [d.start for d in dates if d.start > outcome.anchor and (d.is_day_level or _names_day(d))]
     return min(later, default=outcome.sentence.end)
 
 
