@@ -29,7 +29,8 @@ class ArticleLines:
     # the records the lines encode, when asked for (the cluster's Parquet writer needs them)
     article_record: dict[str, Any] | None = None
     outcome_records: list[dict[str, Any]] = field(default_factory=list)
-    # the text's MinHash signature and size (extractor.syndication), for the writer to find copies in reading order
+    # the text's MinHash signature and size (extractor.syndication), for `extract run`'s writer to find copies in
+    # reading order; set by `batch_lines`
     fingerprint: tuple[Any, int] = (None, 0)
 
 
@@ -67,8 +68,7 @@ def article_lines(article: Article, lang: str | None, keep_text: bool = True,
     except ValueError as e:
         return ArticleLines([InputError(where, f"not written: {e}", article.id)])
     warnings = [InputError(where, w, article.id, level="warning") for w in result.warnings]
-    lines = ArticleLines(warnings, article_line, outcome_lines, len(result.article["figures"]),
-                         fingerprint=fingerprint(result.article.get("text") or ""))
+    lines = ArticleLines(warnings, article_line, outcome_lines, len(result.article["figures"]))
     if keep_records:
         lines.article_record, lines.outcome_records = record, result.outcomes
     return lines
@@ -76,4 +76,8 @@ def article_lines(article: Article, lang: str | None, keep_text: bool = True,
 
 def batch_lines(articles: list[Article], lang: str | None, keep_text: bool) -> list[ArticleLines]:
     """`article_lines` for a batch: what one task of a worker process does."""
-    return [article_lines(a, lang, keep_text) for a in articles]
+    batch = [article_lines(a, lang, keep_text) for a in articles]
+    for article, lines in zip(articles, batch, strict=True):
+        if lines.article is not None:  # copies are found by `extract run`'s writer (a cluster job has none)
+            lines.fingerprint = fingerprint(article.text)
+    return batch
