@@ -29,4 +29,6 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
 
 METRIC_NAMES: tuple[str, ...] = tuple(METRICS)
 COUNT_METRICS: tuple[str, ...] = tuple(name for name, m in METRICS.items() if m.kind == "count")
+# counts of people: one headline's "500 công nhân tham gia" may be the body's donors or participants
+PEOPLE_METRICS: frozenset[str] = frozenset({"donors", "registrations", "participants"})
 METRIC_NOUNS: dict[str, str] = {name: m.noun for name, m in METRICS.items()}

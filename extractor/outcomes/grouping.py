@@ -17,6 +17,7 @@ import regex
 
 from extractor.dates import DateMention
 from extractor.figures import TABLE_RULE, Figure, status_before
+from extractor.metrics import PEOPLE_METRICS
 from extractor.outcomes.attribution import (
     COLLECTOR,
     PARTNER,
@@ -270,7 +271,6 @@ def _dedupe(outcomes: list[Outcome], tdoc: TextDoc) -> list[Outcome]:
     return kept
 
 
-PEOPLE_METRICS = frozenset({"donors", "participants", "registrations"})
 ROUNDING = 0.05  # a headline's "hơn 18.000" for the body's 18.250
 
 
