@@ -70,6 +70,18 @@ def test_a_copy_of_a_copy_points_to_the_first_article_read() -> None:
     assert [r["duplicate_of"] for r in records] == [None, "a", "a"]
 
 
+def test_identical_copies_are_found_without_being_indexed_again() -> None:
+    """A wire story printed unchanged by many outlets: each copy points to the first, and the index holds
+    one article for them all, so a new copy is compared with one signature, not with every copy before it."""
+    index = SyndicationIndex()
+    found = [index.add(f"outlet-{i}", ORIGINAL) for i in range(40)]
+    assert found == [None] + ["outlet-0"] * 39
+    assert len(index) == 1
+    assert index.add("retitled", COPIES[0][1]) == "outlet-0"  # a new title and byline: indexed on its own
+    assert len(index) == 2
+    assert index.add("trimmed", COPIES[1][1]) == "outlet-0"
+
+
 def test_short_texts_are_no_evidence() -> None:
     index = SyndicationIndex()
     assert index.add("a", "Tiếp nhận 842 đơn vị máu.") is None
