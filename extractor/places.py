@@ -18,6 +18,7 @@ import regex
 
 from extractor import patterns
 from extractor.gazetteer.model import Gazetteer, Unit
+from extractor.scoped import ScopedPattern, scoped
 from extractor.spans import CoveringSpans, DisjointSpans, SpanUnion
 from extractor.textdoc import TextDoc
 
@@ -57,7 +58,7 @@ class PlaceMention:
 
 @dataclass
 class _PlaceRules:
-    sites: list[regex.Pattern[str]]
+    sites: list[ScopedPattern]
     site_levels: list[str]
     anaphora: list[tuple[str, regex.Pattern[str]]]
     known_sites: dict[str, str]
@@ -75,7 +76,7 @@ def place_rules(lang: str) -> _PlaceRules:
     pf = patterns.load(lang, "places")
     compiled = pf.compiled_rules()
     return _PlaceRules(
-        sites=[rx for _, rx in compiled],
+        sites=[scoped(rx, rule.get("scope"), pf.compile) for rule, rx in compiled],
         site_levels=["town" if rule["name"] == "town" else "site" for rule, _ in compiled],
         anaphora=[(a["level"], pf.compile(a["pattern"])) for a in pf.data["anaphora"]],
         site_refers=[(pf.compile(a["pattern"]), pf.compile("(?:" + a["refers"] + r")\s*+$"))
@@ -242,7 +243,7 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
     inside = DisjointSpans([(a.start, a.end) for a in admin], admin)  # the sentence's units never overlap
     for rx, level in zip(rules.sites, rules.site_levels, strict=True):
         for m in rx.finditer(text, start, end):
-            s, e = (m.start("name"), m.end("name")) if "name" in m.re.groupindex else (m.start(), m.end())
+            s, e = (m.start("name"), m.end("name")) if "name" in rx.groupindex else (m.start(), m.end())
             s, e = _trim(text, s, e)
             if e - s < 2 or covered.covers(s, e):
                 continue

@@ -19,6 +19,7 @@ from extractor import patterns
 from extractor.dates import DateMention
 from extractor.outcomes.model import Outcome
 from extractor.places import PlaceMention
+from extractor.scoped import ScopedPattern, scoped
 from extractor.textdoc import Sentence, TextDoc
 
 _M = TypeVar("_M", PlaceMention, DateMention)  # a mention with a start and an end
@@ -39,7 +40,7 @@ class AttributionRules:
     quote_attribution: regex.Pattern[str] | None  # "”漳州市中心血站负责人说。"
     dated_venue: regex.Pattern[str]  # between a venue and the date in brackets after it: "A (ngày 3-3)"
     same_period: regex.Pattern[str]  # "cùng kỳ", "同期": the base is the current period in another year
-    collector: regex.Pattern[str] | None  # "Bệnh viện X tiếp nhận …": group `name` collects, it is no venue
+    collector: ScopedPattern | None  # "Bệnh viện X tiếp nhận …": group `name` collects, it is no venue
     base_figure: regex.Pattern[str]  # between a comparison's date and a figure of that base
     part_cue: regex.Pattern[str]  # a sentence telling a part of what was said ("Riêng …", "其中…")
     annual_plan: regex.Pattern[str]  # "kế hoạch năm (…)": a target that is the whole year's
@@ -58,7 +59,8 @@ def attribution_rules(lang: str) -> AttributionRules:
         quote_attribution=pf.compile(data["quote_attribution"]) if data["quote_attribution"] else None,
         dated_venue=pf.compile(data["dated_venue"]),
         same_period=pf.compile(data["same_period"]),
-        collector=pf.compile(data["collector"]) if data["collector"] else None,
+        collector=scoped(pf.compile(data["collector"]), data.get("collector_scope"), pf.compile)
+        if data["collector"] else None,
         base_figure=pf.compile(data["base_figure"]),
         part_cue=pf.compile(data["part_cue"]),
         annual_plan=pf.compile(data["annual_plan"]),
