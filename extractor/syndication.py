@@ -111,18 +111,19 @@ def fingerprint(text: str) -> tuple[np.ndarray | None, int]:
 class SyndicationIndex:
     """Articles as they are read; `add` says which earlier article one copies.
 
-    Kept compact, since it grows with the corpus: articles by serial number, signatures as 32-bit
-    values, one bucket table keyed by band and band values. A copy whose signature and size equal an
+    Kept compact, since it grows with every distinct article of the corpus (about 0.5 KB each, where
+    a dict of band buckets took about 2.5 KB): signatures as rows of 32-bit values in one array, band
+    keys as 64-bit values in sorted arrays (`_BandTable`). A copy whose signature and size equal an
     indexed article's is not indexed again: every later text would find that article with the same
     similarity and the same original, and a corpus of many identical copies no longer makes each new
     copy compare with all the earlier ones."""
 
     def __init__(self) -> None:
         self._ids: list[str] = []
-        self._signatures: list[np.ndarray] = []
-        self._sizes: list[int] = []
-        self._originals: list[int] = []  # serial -> its group's first article's serial
-        self._buckets: dict[bytes, list[int]] = {}
+        self._signatures = np.empty((0, PERMUTATIONS), dtype=np.uint32)
+        self._sizes = np.empty(0, dtype=np.int64)
+        self._originals = np.empty(0, dtype=np.int64)  # serial -> its group's first article's serial
+        self._bands = _BandTable()
 
     def __len__(self) -> int:
         """The articles indexed."""
@@ -142,36 +143,99 @@ class SyndicationIndex:
         """`match` on a text's `fingerprint`, which a worker process computed."""
         if sig is None:
             return Match(None, None, size)
-        candidates = list(dict.fromkeys(
-            other for key in _band_keys(sig) for other in self._buckets.get(key, ())))
+        keys = _band_keys(sig)
+        candidates = list(dict.fromkeys(self._bands.serials(keys)))
         if not candidates:
-            return Match(None, sig, size)
-        similarities = (np.stack([self._signatures[c] for c in candidates]) == sig).mean(axis=1)
+            return Match(None, sig, size, band_keys=keys)
+        similarities = (self._signatures[candidates] == sig).mean(axis=1)
         at = int(similarities.argmax())  # the first of the most similar, in the order candidates were indexed
         best, similarity = candidates[at], float(similarities[at])
+        best_size, group = int(self._sizes[best]), int(self._originals[best])
         copied = None
-        if similarity >= THRESHOLD and containment(similarity, size, self._sizes[best]) >= CONTAINMENT:
-            copied = self._ids[self._originals[best]]
-        same = similarity == 1.0 and self._sizes[best] == size
-        return Match(copied, sig, size, None if same else self._originals[best] if copied else -1)
+        if similarity >= THRESHOLD and containment(similarity, size, best_size) >= CONTAINMENT:
+            copied = self._ids[group]
+        same = similarity == 1.0 and best_size == size
+        return Match(copied, sig, size, None if same else group if copied else -1, keys)
 
     def remember(self, article_id: str, found: Match) -> None:
         """Index an article once it is written (one that failed to be written is no original of later ones)."""
         if found.signature is None or found.group is None:
             return
         serial = len(self._ids)
+        if serial == len(self._sizes):  # grown by half again: appends stay amortised O(1)
+            grown = max(64, serial * 3 // 2)
+            self._signatures = _grown(self._signatures, grown)
+            self._sizes, self._originals = _grown(self._sizes, grown), _grown(self._originals, grown)
         self._ids.append(article_id)
-        self._signatures.append(found.signature)
-        self._sizes.append(found.size)
-        self._originals.append(serial if found.group < 0 else found.group)
-        for key in _band_keys(found.signature):
-            self._buckets.setdefault(key, []).append(serial)
+        self._signatures[serial] = found.signature
+        self._sizes[serial] = found.size
+        self._originals[serial] = serial if found.group < 0 else found.group
+        self._bands.add(found.band_keys or _band_keys(found.signature), serial)
 
 
-def _band_keys(sig: np.ndarray) -> list[bytes]:
-    raw = sig.astype(np.uint32, copy=False).tobytes()
-    width = ROWS * 4
-    return [bytes((band,)) + raw[band * width:(band + 1) * width] for band in range(BANDS)]
+def _grown(array: np.ndarray, rows: int) -> np.ndarray:
+    bigger = np.zeros((rows, *array.shape[1:]), dtype=array.dtype)
+    bigger[: len(array)] = array
+    return bigger
+
+
+_BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _band_keys(sig: np.ndarray) -> list[int]:
+    """One 64-bit key per band: its four 32-bit values and its number, mixed. Two different bands
+    sharing a key (about 2**-64 for a pair) only add a candidate, whose similarity is then computed."""
+    rows = sig.astype(np.uint64).reshape(BANDS, ROWS)
+    keys = np.arange(BANDS, dtype=np.uint64)
+    for column in range(ROWS):
+        keys = (keys * _BAND_MIX) ^ rows[:, column]
+    keys ^= keys >> np.uint64(31)
+    return keys.tolist()
+
+
+class _BandTable:
+    """Band key -> the serials indexed under it, in the order they were added. New entries wait in a
+    dict; every FLUSH of them (or a quarter of those merged, if more) are merged into two sorted arrays:
+12 bytes an entry, not ~150."""
+
+    FLUSH = 1 << 16
+
+    def __init__(self) -> None:
+        self._keys = np.empty(0, dtype=np.uint64)
+        self._serials = np.empty(0, dtype=np.int32)
+        self._recent: dict[int, list[int]] = {}
+        self._waiting = 0
+
+    def serials(self, keys: list[int]) -> list[int]:
+        """The serials under each key in turn (a serial under two keys comes twice)."""
+        found: list[int] = []
+        if len(self._keys):
+            wanted = np.array(keys, dtype=np.uint64)
+            lows = np.searchsorted(self._keys, wanted, side="left").tolist()
+            highs = np.searchsorted(self._keys, wanted, side="right").tolist()
+        else:
+            lows = highs = [0] * len(keys)
+        for key, low, high in zip(keys, lows, highs, strict=True):
+            if high > low:
+                found += self._serials[low:high].tolist()
+            found += self._recent.get(key, ())
+        return found
+
+    def add(self, keys: list[int], serial: int) -> None:
+        for key in keys:
+            self._recent.setdefault(key, []).append(serial)
+        self._waiting += len(keys)
+        if self._waiting >= max(self.FLUSH, len(self._keys) // 4):  # geometric: merging stays O(n log n)
+            self.flush()
+
+    def flush(self) -> None:
+        keys = [k for k, serials in self._recent.items() for _ in serials]
+        serials = [s for found in self._recent.values() for s in found]
+        all_keys = np.concatenate([self._keys, np.array(keys, dtype=np.uint64)])
+        all_serials = np.concatenate([self._serials, np.array(serials, dtype=np.int32)])
+        order = np.argsort(all_keys, kind="stable")  # equal keys keep their serials' order
+        self._keys, self._serials = all_keys[order], all_serials[order]
+        self._recent, self._waiting = {}, 0
 
 
 @dataclass(frozen=True)
@@ -182,6 +246,7 @@ class Match:
     # for `remember`: the serial of the group's first article when this is a copy, -1 for an original,
     # None when an indexed article stands for it (the same signature and size)
     group: int | None = -1
+    band_keys: list[int] | None = None  # computed by `match`, kept for `remember`
 
 
 def mark_duplicates(articles: list[dict[str, object]]) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from extractor.syndication import (
     SyndicationIndex,
+    _BandTable,
     containment,
     estimated_similarity,
     jaccard,
@@ -80,6 +81,19 @@ def test_identical_copies_are_found_without_being_indexed_again() -> None:
     assert index.add("retitled", COPIES[0][1]) == "outlet-0"  # a new title and byline: indexed on its own
     assert len(index) == 2
     assert index.add("trimmed", COPIES[1][1]) == "outlet-0"
+
+
+def test_copies_are_found_across_the_band_table_merges(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Band keys wait in a dict and are merged into sorted arrays every FLUSH entries: a copy is found
+    whether its original's keys were merged or still wait, and a copy of a copy points to the first."""
+    monkeypatch.setattr(_BandTable, "FLUSH", 20)  # every 20 band entries: at every article or two
+    index = SyndicationIndex()
+    others = [c[1] for c in COPIES if not c[2]]
+    assert index.add("original", ORIGINAL) is None
+    assert [index.add(f"other-{i}", text) for i, text in enumerate(others)] == [None, None]
+    found = [index.add(case, text) for case, text, copy in COPIES if copy]
+    assert found == ["original"] * len(found)
+    assert index.add("again", others[0]) == "other-0"
 
 
 def test_short_texts_are_no_evidence() -> None:
