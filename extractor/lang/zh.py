@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import regex
@@ -45,21 +46,39 @@ def jieba_tokenizer() -> Any:  # jieba.Tokenizer: what rjieba is held to (tests/
     return tokenizer
 
 
-@cache
 def _simplified(ch: str) -> str:
-    if ch.isascii():
-        return ch
     import zhconv
 
     out = zhconv.convert(ch, "zh-cn")
     return out if len(out) == 1 else ch
 
 
+def _changed_characters() -> dict[int, str]:
+    """Every character zhconv reads as another single one: those of its tables' one-character entries
+    (a character in none of them converts to itself)."""
+    import zhconv.zhconv
+
+    zhconv.convert("", "zh-cn")  # loads the tables
+    singles = {key for table in zhconv.zhconv.zhcdicts.values() if isinstance(table, dict)
+               for key in table if len(key) == 1}
+    changed = {ch: _simplified(ch) for ch in sorted(singles)}
+    return {ord(ch): out for ch, out in changed.items() if out != ch}
+
+
+@cache
+def _changed() -> dict[int, str]:
+    """The changed characters, built once and kept in the user's cache folder: importing zhconv (and the
+    pkg_resources it loads) was a tenth of a second of every Chinese run's start-up."""
+    from extractor.gazetteer.cache import cached
+
+    return cached("zh-fold", [Path(__file__)], ["zhconv"], _changed_characters)
+
+
 class _FoldTable(dict[int, str]):
     """str.translate's table, filled on demand: each character looked up in C after its first time."""
 
     def __missing__(self, code: int) -> str:
-        self[code] = folded = _simplified(chr(code))
+        self[code] = folded = _changed().get(code, chr(code))
         return folded
 
 
