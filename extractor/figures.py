@@ -126,13 +126,11 @@ def sentence_figures(text: str, sentence: Sentence, lang: str) -> list[Figure]:
         return []  # every figure rule reads a {NUM}: a sentence without one needs no rule run
     taken = SpanUnion()
     found: list[Figure] = []
-    sentence_text = text[sentence.start : sentence.end]
-    cues = StatusCues(text, sentence.start, sentence.end, lang)
+    cues: StatusCues | None = None  # found once the sentence has a figure: most have none
     smallest = _smallest_outcome(lang)
-    held = _prefilters(lang).holding(sentence_text, 0, len(sentence_text))
-    for rule, holds in zip(_rules(lang), held, strict=True):
-        if not holds:
-            continue
+    rules = _rules(lang)
+    for index in _prefilters(lang).rules_to_run(text, sentence.start, sentence.end):
+        rule = rules[index]
         for m in rule.pattern.finditer(text, sentence.start, sentence.end):
             span = _figure_span(m)
             if taken.overlaps(*span):
@@ -148,8 +146,11 @@ def sentence_figures(text: str, sentence: Sentence, lang: str) -> list[Figure]:
                 continue
             taken.add(*span)
             figure.sentence = sentence.index
-            figure.status = (bracketed_status(text, sentence.start, figure.start, lang)
-                             or cues.status_at(figure.start))
+            status = bracketed_status(text, sentence.start, figure.start, lang)
+            if status is None:
+                cues = cues or StatusCues(text, sentence.start, sentence.end, lang)
+                status = cues.status_at(figure.start)
+            figure.status = status
             found.append(figure)
     found += _respective_figures(text, sentence, found, lang, taken)
     found.sort(key=lambda f: f.start)

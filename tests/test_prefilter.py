@@ -60,3 +60,18 @@ def test_the_merged_prefilters_never_skip_a_rule_its_own_would_run(lang: str) ->
                 assert holds or not searched, (rx.pattern, sentence)
                 if rx is not None and not rx.pattern.startswith("(?i:"):
                     assert holds == searched, (rx.pattern, sentence)
+
+
+@pytest.mark.parametrize(("patterns", "text", "expected"), [
+    (("献血|捐血", "人|名"), "共有156人成功献血", True),
+    (("献血|捐血", "人|名"), "献血量达5万毫升", False),  # the first finds its words, the second none
+    (("献血|捐血", "人|名"), "共有156人参加", False),
+    ((r"\d", "(?i:đơn vị|túi máu)"), "Tiếp nhận 263 Đơn vị máu", True),
+    ((r"\d", "(?i:đơn vị|túi máu)"), "Tiếp nhận nhiều đơn vị máu", False),
+    ((), "any sentence", True),
+])
+def test_a_rule_with_several_prefilters_runs_where_each_finds_its_words(patterns: tuple[str, ...], text: str,
+                                                                        expected: bool) -> None:
+    merged = Prefilters([tuple(_compile(p) for p in patterns), None])
+    assert merged.holding(text, 0, len(text)) == [expected, True]
+    assert merged.rules_to_run(text, 0, len(text)) == ((0, 1) if expected else (1,))
