@@ -75,6 +75,7 @@ class _Rule:
     pattern: regex.Pattern[str]
     order: int
     requires: regex.Pattern[str] | None = None
+    requires_in_match: tuple[regex.Pattern[str], ...] = ()  # words every match holds: spares running it elsewhere
 
 
 @cache
@@ -82,14 +83,15 @@ def _rules(lang: str) -> list[_Rule]:
     pf = patterns.load(lang, "dates")
     return [
         _Rule(rule["name"], rule["kind"], rule.get("role", "period"), rx, i,
-              pf.compile(rule["requires_sentence"]) if rule.get("requires_sentence") else None)
+              pf.compile(rule["requires_sentence"]) if rule.get("requires_sentence") else None,
+              pf.compile_each(rule.get("requires_in_match")))
         for i, (rule, rx) in enumerate(pf.compiled_rules())
     ]
 
 
 @cache
 def _prefilters(lang: str) -> Prefilters:
-    return Prefilters([rule.requires for rule in _rules(lang)])
+    return Prefilters([(rule.requires, *rule.requires_in_match) for rule in _rules(lang)])
 
 
 def find_dates(tdoc: TextDoc, published: dt.date | None) -> list[DateMention]:

@@ -60,6 +60,7 @@ class _Rule:
     unit_factors: dict[str, float]
     negative_when: regex.Pattern[str] | None
     requires_sentence: regex.Pattern[str] | None
+    requires_in_match: tuple[regex.Pattern[str], ...]  # words every match holds: spares running it elsewhere
     offset: float
 
 
@@ -79,6 +80,7 @@ def _rules(lang: str) -> list[_Rule]:
                 unit_factors=dict(rule.get("unit_factors") or {}),
                 negative_when=pf.compile(rule["negative_when"]) if rule.get("negative_when") else None,
                 requires_sentence=pf.compile(rule["requires_sentence"]) if rule.get("requires_sentence") else None,
+                requires_in_match=pf.compile_each(rule.get("requires_in_match")),
                 offset=float(rule.get("offset", 0)),
             )
         )
@@ -87,7 +89,7 @@ def _rules(lang: str) -> list[_Rule]:
 
 @cache
 def _prefilters(lang: str) -> Prefilters:
-    return Prefilters([rule.requires_sentence for rule in _rules(lang)])
+    return Prefilters([(rule.requires_sentence, *rule.requires_in_match) for rule in _rules(lang)])
 
 
 @cache

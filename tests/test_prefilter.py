@@ -9,7 +9,7 @@ import pytest
 import regex
 import yaml
 
-from extractor import dates, figures
+from extractor import dates, figures, patterns
 from extractor.lang import codes
 from extractor.prefilter import Prefilters
 from extractor.textdoc import segment
@@ -75,3 +75,36 @@ def test_a_rule_with_several_prefilters_runs_where_each_finds_its_words(patterns
     merged = Prefilters([tuple(_compile(p) for p in patterns), None])
     assert merged.holding(text, 0, len(text)) == [expected, True]
     assert merged.rules_to_run(text, 0, len(text)) == ((0, 1) if expected else (1,))
+
+
+def _texts(lang: str) -> list[str]:
+    """Every spec table text and every figure and date rule example of the language."""
+    texts = []
+    for path in sorted((REPO / "tests" / "spec" / lang).glob("*.yaml")):
+        texts += [case["text"] for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    for dimension in ("figures", "dates"):
+        texts += [example["text"] for example in patterns.load(lang, dimension).examples]
+    return texts
+
+
+@pytest.mark.parametrize("lang", codes())
+def test_every_match_of_a_rule_holds_the_words_it_requires_in_a_match(lang: str) -> None:
+    """`requires_in_match` claims words that every match of its rule holds: run unfiltered over every spec
+    text, each match (a date rule's with words in it) holds a hit of each."""
+    checked = 0
+    for text in _texts(lang):
+        tdoc = segment(text, lang)
+        folded = tdoc.match_text
+        for s in tdoc.sentences:
+            for rule in figures._rules(lang):
+                for m in rule.pattern.finditer(folded, s.start, s.end):
+                    for rx in rule.requires_in_match:
+                        checked += 1
+                        assert rx.search(folded, m.start(), s.end), (rule.name, rx.pattern, m.group())
+            for rule in dates._rules(lang):
+                for m in rule.pattern.finditer(folded, s.start, s.end, overlapped=True):
+                    if m.end() > m.start() and m.group().strip():
+                        for rx in rule.requires_in_match:
+                            checked += 1
+                            assert rx.search(folded, m.start(), s.end), (rule.name, rx.pattern, m.group())
+    assert checked > 100
