@@ -24,12 +24,16 @@ _META = frozenset("\\.^$*+?{}[]()|")
 _CASELESS = "(?i:"
 _VALUE = itemgetter(1)  # of an automaton hit (end, value)
 _MOST_REMEMBERED = 4096  # sets of found prefilters whose rules are remembered
+_CASE_FLAGS = regex.IGNORECASE | regex.VERBOSE | regex.FULLCASE
+_PLAIN_SET = regex.compile(r"\[[^\[\]\\^-][^\[\]\\-]*\]")  # no range, escape or negation in it
+_TOP_LEVEL_BAR = regex.compile(r"(?<!\\)\|")  # in a pattern without groups or sets
+_ESCAPED_MARK = regex.compile(r"\\[^\w\s]")
 
 
 def _literal_words(rx: regex.Pattern[str]) -> tuple[list[str], bool] | None:
     """The words of a pattern that is an alternation of plain words, and whether case is ignored
     (`(?i:a|b)`); None for any other pattern."""
-    if rx.flags & (regex.IGNORECASE | regex.VERBOSE | regex.FULLCASE):
+    if rx.flags & _CASE_FLAGS:
         return None
     pattern, caseless = rx.pattern, False
     if pattern.startswith(_CASELESS) and pattern.endswith(")") and pattern.count("(") == 1 == pattern.count(")"):
@@ -38,6 +42,29 @@ def _literal_words(rx: regex.Pattern[str]) -> tuple[list[str], bool] | None:
     if any(not w or any(ch in _META for ch in w) for w in words):
         return None
     return ([w.casefold() for w in words] if caseless else words), caseless
+
+
+def _parts(rx: regex.Pattern[str]) -> tuple[list[str], list[str]]:
+    """A pattern as the words and the sub-patterns it is an alternation of: it finds a match wherever one of
+    its words stands or one of the sub-patterns finds one. A set of plain characters ("[（(]") is a word a
+    character, an escaped mark ("\\.") a word; "\\d|今年|去年" is the sub-pattern "\\d" and two words. A
+    pattern with groups or sets elsewhere stays one sub-pattern."""
+    pattern = rx.pattern
+    if rx.flags & _CASE_FLAGS:
+        return [], [pattern]
+    if _PLAIN_SET.fullmatch(pattern):
+        return list(pattern[1:-1]), []
+    if "(" in pattern or "[" in pattern:
+        return [], [pattern]
+    words, searched = [], []
+    for part in _TOP_LEVEL_BAR.split(pattern):
+        if part and not any(ch in _META for ch in part):
+            words.append(part)
+        elif _ESCAPED_MARK.fullmatch(part):
+            words.append(part[1])
+        else:
+            searched.append(part)
+    return words, searched
 
 
 def _automaton(by_word: dict[str, int]) -> Any:
@@ -72,19 +99,23 @@ class Prefilters:
                     patterns.append(rx)
                 need |= 1 << distinct[key]
             self._needs.append(need)
-        self._searched: list[tuple[int, regex.Pattern[str]]] = []
         exact: dict[str, int] = {}  # word -> the bits of the prefilters it satisfies
         folded: dict[str, int] = {}
+        searched: dict[tuple[str, int], int] = {}  # a sub-pattern searched -> the bits of the prefilters it satisfies
         for index, rx in enumerate(patterns):
             literal = _literal_words(rx)
-            if literal is None:
-                self._searched.append((1 << index, rx))
-                continue
-            words, caseless = literal
-            by_word = folded if caseless else exact
+            if literal is not None:
+                words, caseless = literal
+                by_word = folded if caseless else exact
+            else:
+                words, parts = _parts(rx)
+                by_word = exact
+                for part in parts:
+                    searched[part, rx.flags] = searched.get((part, rx.flags), 0) | 1 << index
             for word in words:
                 by_word[word] = by_word.get(word, 0) | 1 << index
         self._exact, self._folded = _automaton(exact), _automaton(folded)
+        self._searched = [(bits, regex.compile(part, flags)) for (part, flags), bits in searched.items()]
         self._by_found: dict[int, tuple[int, ...]] = {}  # found bits -> the rules they let run
 
     def rules_to_run(self, text: str, start: int, end: int) -> tuple[int, ...]:
@@ -95,9 +126,9 @@ class Prefilters:
                 found = reduce(or_, map(_VALUE, self._exact.iter(text, start, end)), found)
             if self._folded is not None:
                 found = reduce(or_, map(_VALUE, self._folded.iter(text[start:end].casefold())), found)
-        for bit, rx in self._searched:
-            if rx.search(text, start, end) is not None:
-                found |= bit
+        for bits, rx in self._searched:
+            if bits & ~found and rx.search(text, start, end) is not None:  # not when its prefilters are found
+                found |= bits
         rules = self._by_found.get(found)
         if rules is None:  # a few hundred sets of prefilters found make up nearly every sentence
             if len(self._by_found) >= _MOST_REMEMBERED:

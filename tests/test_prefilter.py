@@ -33,6 +33,17 @@ def _compile(pattern: str) -> regex.Pattern[str]:
     ("hiến máu", "Hiến máu tình nguyện", False),  # case matters without (?i:)
     (r"\d[日号]", "6月14日", True),
     ("[（(]", "（新华社）", True),
+    ("[（(]", "新华社）", False),
+    (r"\d|今年|去年|前年", "今年全市献血", True),  # a sub-pattern and words: either finds
+    (r"\d|今年|去年|前年", "6月全市献血", True),
+    (r"\d|今年|去年|前年", "全市献血者", False),
+    (r"\.", "6.14", True),
+    (r"\.", "6月14日", False),
+    (r"\|", "Ngày | Địa điểm", True),
+    ("[·・•]", "6·14", True),
+    ("[·・•]", "6-14", False),
+    (r"a\|b|c", "a|b", True),  # an escaped bar splits nothing
+    (r"a\|b|c", "ab", False),
 ])
 def test_a_prefilter_holds_where_its_search_finds(pattern: str, text: str, expected: bool) -> None:
     rx = _compile(pattern)
