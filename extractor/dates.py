@@ -23,6 +23,7 @@ from extractor.textdoc import TextDoc
 # Periods that set the time frame for later paragraphs; a single day or range only speaks for its own.
 REPORT_KINDS = {"year", "years", "months", "quarter", "half", "year_to_date", "since_year"}  # a report's periods
 SAME_DAY_REACH = 3  # "当天", "cùng ngày" point back to the last day named up to this many paragraphs before
+_DIGIT = regex.compile(r"\d")
 CARRYING_KINDS = {"month", "same_month", "month_part", "month_range", "months", "quarter", "half", "year", "years",
                   "since", "since_year"}
 
@@ -74,6 +75,7 @@ class _Rule:
     pattern: regex.Pattern[str]
     order: int
     requires: regex.Pattern[str] | None = None
+    requires_in_match: tuple[regex.Pattern[str], ...] = ()  # words every match holds: spares running it elsewhere
 
 
 @cache
@@ -81,14 +83,15 @@ def _rules(lang: str) -> list[_Rule]:
     pf = patterns.load(lang, "dates")
     return [
         _Rule(rule["name"], rule["kind"], rule.get("role", "period"), rx, i,
-              pf.compile(rule["requires_sentence"]) if rule.get("requires_sentence") else None)
+              pf.compile(rule["requires_sentence"]) if rule.get("requires_sentence") else None,
+              pf.compile_each(rule.get("requires_in_match")))
         for i, (rule, rx) in enumerate(pf.compiled_rules())
     ]
 
 
 @cache
 def _prefilters(lang: str) -> Prefilters:
-    return Prefilters([rule.requires for rule in _rules(lang)])
+    return Prefilters([(rule.requires, *rule.requires_in_match) for rule in _rules(lang)])
 
 
 def find_dates(tdoc: TextDoc, published: dt.date | None) -> list[DateMention]:
@@ -108,10 +111,9 @@ def find_dates(tdoc: TextDoc, published: dt.date | None) -> list[DateMention]:
 
 def _sentence_matches(text: str, start: int, end: int, lang: str) -> list[DateMention]:
     candidates: list[tuple[int, int, regex.Match[str], _Rule]] = []
-    held = _prefilters(lang).holding(text, start, end)
-    for rule, holds in zip(_rules(lang), held, strict=True):
-        if not holds:
-            continue
+    rules = _rules(lang)
+    for index in _prefilters(lang).rules_to_run(text, start, end):
+        rule = rules[index]
         for m in rule.pattern.finditer(text, start, end, overlapped=True):
             if m.end() > m.start() and m.group().strip():
                 candidates.append((m.start(), m.end(), m, rule))
@@ -222,7 +224,7 @@ def _join_spans(mentions: list[DateMention], tdoc: TextDoc) -> None:
         if not mention.is_period or last_day is None or not (names_day or mention.kind == "as_of"):
             continue
         sentence = tdoc.sentences[mention.sentence]
-        digit = regex.search(r"\d", mention.text)  # "đến hết ngày 12-8": the cue may be the mention's own words
+        digit = _DIGIT.search(mention.text)  # "đến hết ngày 12-8": the cue may be the mention's own words
         lead_end = mention.start + digit.start() if digit else mention.start
         before = tdoc.match_text[max(sentence.start, mention.start - 40) : lead_end]
         if opening is not None and opening.period_end and closing.search(before) \

@@ -60,6 +60,7 @@ class _Rule:
     unit_factors: dict[str, float]
     negative_when: regex.Pattern[str] | None
     requires_sentence: regex.Pattern[str] | None
+    requires_in_match: tuple[regex.Pattern[str], ...]  # words every match holds: spares running it elsewhere
     offset: float
 
 
@@ -79,6 +80,7 @@ def _rules(lang: str) -> list[_Rule]:
                 unit_factors=dict(rule.get("unit_factors") or {}),
                 negative_when=pf.compile(rule["negative_when"]) if rule.get("negative_when") else None,
                 requires_sentence=pf.compile(rule["requires_sentence"]) if rule.get("requires_sentence") else None,
+                requires_in_match=pf.compile_each(rule.get("requires_in_match")),
                 offset=float(rule.get("offset", 0)),
             )
         )
@@ -87,7 +89,7 @@ def _rules(lang: str) -> list[_Rule]:
 
 @cache
 def _prefilters(lang: str) -> Prefilters:
-    return Prefilters([rule.requires_sentence for rule in _rules(lang)])
+    return Prefilters([(rule.requires_sentence, *rule.requires_in_match) for rule in _rules(lang)])
 
 
 @cache
@@ -126,13 +128,11 @@ def sentence_figures(text: str, sentence: Sentence, lang: str) -> list[Figure]:
         return []  # every figure rule reads a {NUM}: a sentence without one needs no rule run
     taken = SpanUnion()
     found: list[Figure] = []
-    sentence_text = text[sentence.start : sentence.end]
-    cues = StatusCues(text, sentence.start, sentence.end, lang)
+    cues: StatusCues | None = None  # found once the sentence has a figure: most have none
     smallest = _smallest_outcome(lang)
-    held = _prefilters(lang).holding(sentence_text, 0, len(sentence_text))
-    for rule, holds in zip(_rules(lang), held, strict=True):
-        if not holds:
-            continue
+    rules = _rules(lang)
+    for index in _prefilters(lang).rules_to_run(text, sentence.start, sentence.end):
+        rule = rules[index]
         for m in rule.pattern.finditer(text, sentence.start, sentence.end):
             span = _figure_span(m)
             if taken.overlaps(*span):
@@ -148,8 +148,11 @@ def sentence_figures(text: str, sentence: Sentence, lang: str) -> list[Figure]:
                 continue
             taken.add(*span)
             figure.sentence = sentence.index
-            figure.status = (bracketed_status(text, sentence.start, figure.start, lang)
-                             or cues.status_at(figure.start))
+            status = bracketed_status(text, sentence.start, figure.start, lang)
+            if status is None:
+                cues = cues or StatusCues(text, sentence.start, sentence.end, lang)
+                status = cues.status_at(figure.start)
+            figure.status = status
             found.append(figure)
     found += _respective_figures(text, sentence, found, lang, taken)
     found.sort(key=lambda f: f.start)

@@ -71,6 +71,10 @@ class PatternFile:
         # `regex` rather than `re`: rules need variable-width look-behind ("(?<=tăng\s+)").
         return regex.compile(self.expand(pattern), flags | regex.VERSION0)
 
+    def compile_each(self, patterns: list[str] | None) -> tuple[regex.Pattern[str], ...]:
+        """A list of patterns (a rule's `requires_in_match`), compiled."""
+        return tuple(self.compile(p) for p in patterns or [])
+
     def compiled_rules(self, flags: int = 0) -> list[tuple[dict[str, Any], regex.Pattern[str]]]:
         return [(rule, self.compile(rule["pattern"], flags)) for rule in self.rules if "pattern" in rule]
 

@@ -24,7 +24,18 @@ _CLAUSE_BREAK = re.compile(r"[;；，：]|[,:](?=\s)|\s[-–]\s")
 _SENTENCE_END = regex.compile(r"[.!?。！？](?:\s|$)|[。！？]|[:：]\s*$")  # or a list's head
 _BULLET = re.compile(r"\s*[-–•·+*]\s")  # a list item's mark
 # A paragraph ends with one of these (closing quotes and brackets aside); a heading does not.
-_OPEN_ENDING = regex.compile(r"[^.!?…;:。！？；：\s]\s*+[”’\"'»」』)）]*+\s*+$")
+_CLOSERS = "”’\"'»」』)）"
+_OPEN_ENDING = regex.compile(rf"[^.!?…;:。！？；：\s]\s*+[{_CLOSERS}]*+\s*+$")
+_CLOSER_OR_SPACE = regex.compile(rf"[\s{_CLOSERS}]")  # what may follow the ending's last letter
+
+
+def _open_ending(line: str) -> bool:
+    """Whether `_OPEN_ENDING` finds a match in the line. It can only start at the line's last character
+    before its closing quotes and spaces, or among them: searched from there, not from every position."""
+    i = len(line)
+    while i > 0 and _CLOSER_OR_SPACE.match(line, i - 1):
+        i -= 1
+    return _OPEN_ENDING.search(line, max(i - 1, 0)) is not None
 
 
 @dataclass
@@ -138,8 +149,7 @@ def _blocks(text: str, lang: str) -> list[Block]:
         else:
             block.furniture = rules.line_reason(stripped)
         # a list item without a full stop ("- Số người đăng ký: 968") is no heading
-        block.heading = (_COLUMN not in stripped and _OPEN_ENDING.search(stripped) is not None
-                         and not _BULLET.match(stripped))
+        block.heading = _COLUMN not in stripped and _open_ending(stripped) and not _BULLET.match(stripped)
         seen_lines.add(stripped)
         blocks.append(block)
     return blocks
