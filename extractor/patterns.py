@@ -27,6 +27,8 @@ import jsonschema
 import regex
 import yaml
 
+from extractor.regex_cache import compiled
+
 PATTERNS_ENV = "EXTRACTOR_PATTERNS"
 # libyaml's safe loader where PyYAML was built with it: the same data as yaml.safe_load (every rule file
 # and spec table compared), read 8x faster, which is a quarter of a run's start-up.
@@ -68,8 +70,9 @@ class PatternFile:
         return f"(?:{self.fragments[name]})"
 
     def compile(self, pattern: str, flags: int = 0) -> regex.Pattern[str]:
-        # `regex` rather than `re`: rules need variable-width look-behind ("(?<=tăng\s+)").
-        return regex.compile(self.expand(pattern), flags | regex.VERSION0)
+        # `regex` rather than `re`: rules need variable-width look-behind ("(?<=tăng\s+)"); compiled once
+        # and kept on disk (extractor.regex_cache)
+        return compiled(self.expand(pattern), flags | regex.VERSION0)
 
     def compile_each(self, patterns: list[str] | None) -> tuple[regex.Pattern[str], ...]:
         """A list of patterns (a rule's `requires_in_match`), compiled."""
