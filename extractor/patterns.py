@@ -15,19 +15,20 @@ with an unknown, misspelt or missing key fails to load, naming the file and the 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import regex
 import yaml
 
-from extractor.regex_cache import compiled
+from extractor.disk_memo import compiled, memo
 
 PATTERNS_ENV = "EXTRACTOR_PATTERNS"
 # libyaml's safe loader where PyYAML was built with it: the same data as yaml.safe_load (every rule file
@@ -71,7 +72,7 @@ class PatternFile:
 
     def compile(self, pattern: str, flags: int = 0) -> regex.Pattern[str]:
         # `regex` rather than `re`: rules need variable-width look-behind ("(?<=tăng\s+)"); compiled once
-        # and kept on disk (extractor.regex_cache)
+        # and kept on disk (extractor.disk_memo)
         return compiled(self.expand(pattern), flags | regex.VERSION0)
 
     def compile_each(self, patterns: list[str] | None) -> tuple[regex.Pattern[str], ...]:
@@ -110,6 +111,8 @@ def validate(raw: Any, path: Path, lang: str, dimension: str) -> None:
     """Raise PatternFileError naming the file and the offending key when `raw` is not of its shape."""
     if not isinstance(raw, dict):
         raise PatternFileError(f"{path}: a rule file is a mapping of keys, not {type(raw).__name__}")
+    import jsonschema  # 0.1 s to import: only when a file is checked, not read from the memo
+
     errors = sorted(jsonschema.Draft202012Validator(dimension_schema(dimension)).iter_errors(raw),
                     key=lambda e: list(map(str, e.absolute_path)))
     if errors:
@@ -120,12 +123,29 @@ def validate(raw: Any, path: Path, lang: str, dimension: str) -> None:
             raise PatternFileError(f"{path}: {key} is {raw[key]!r}, but the file's place says {want!r}")
 
 
+def _read_checked(path: Path, lang: str, dimension: str) -> dict[str, Any]:
+    """The file's data, checked against its dimension's schema; from the disk memo when a file of the
+    same bytes was checked against the same schema before (no YAML parse, no jsonschema import)."""
+    data = path.read_bytes()
+    schemas = Path(__file__).resolve().parent / "schemas" / "patterns"
+    digest = hashlib.sha256(data)
+    for schema in (schemas / "frame.json", schemas / f"{dimension}.json"):
+        digest.update(b"\0" + (schema.read_bytes() if schema.exists() else b""))
+    key = (lang, dimension, _YAML_LOADER.__name__, digest.hexdigest())
+
+    def read() -> bytes:  # kept pickled: no caller's change to the data can reach the memo
+        raw = yaml.load(data.decode("utf-8"), Loader=_YAML_LOADER) or {}
+        validate(raw, path, lang, dimension)
+        return pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL)
+
+    checked: dict[str, Any] = pickle.loads(memo("rule-files", ("PyYAML", "jsonschema")).get(key, read))  # noqa: S301
+    return checked
+
+
 @cache
 def load(lang: str, dimension: str) -> PatternFile:
     path = patterns_dir() / lang / f"{dimension}.yaml"
-    with open(path, encoding="utf-8") as f:
-        raw = yaml.load(f, Loader=_YAML_LOADER) or {}
-    validate(raw, path, lang, dimension)
+    raw = _read_checked(path, lang, dimension)
     fragments = dict(raw.get("fragments") or {})
     if dimension != "numbers" and (path.parent / "numbers.yaml").exists():
         # The number fragments ({NUM}, {QUAL}...) are shared by every rule file of the language.
