@@ -116,7 +116,7 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
         ctx.listed = []
     if dates:  # the event a sentence opened frames its paragraph, not a label's year after it
         ctx.block_period = frame.period if frame is not None and frame.period in dates else dates[-1]
-        carrying = [d for d in dates if d.carries and _frames_what_follows(tdoc, sentence, d, produced)]
+        carrying = _framing_what_follows(tdoc, sentence, [d for d in dates if d.carries], produced)
         if carrying and sentence.block == tdoc.lead:
             # the lead's first period is the report's ("tổng kết … năm 2016, triển khai nhiệm vụ năm 2017");
             # the title's, when it named one, wins
@@ -128,27 +128,27 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
         ctx.area = next((p for p in places if p.level in ADMIN_LEVELS and p.level != "national"), None)
     if places:
         ctx.block_place = places[-1]
-        admin = [p for p in places if p.level in ADMIN_LEVELS and _frames_what_follows(tdoc, sentence, p, produced)]
+        admin = _framing_what_follows(tdoc, sentence, [p for p in places if p.level in ADMIN_LEVELS], produced)
         if admin:
             ctx.carry_place = max(admin, key=lambda p: (p.start if p.level != "national" else -1))
-    sentence_text = tdoc.text[sentence.start : sentence.end].rstrip()
     totals = [o for o in produced if o.figures]
-    if totals and list_head.search(sentence_text):
+    if totals and list_head.search(tdoc.text[sentence.start : sentence.end].rstrip()):
         ctx.list_parent = totals[-1]  # "…thu được 1.265 đơn vị máu, cụ thể:" heads a list of drives
 
 
-def _frames_what_follows(tdoc: TextDoc, sentence: Sentence, date: DateMention | PlaceMention,
-                         produced: list[Outcome]) -> bool:
-    """A period carries to the paragraphs after it when the title, a heading or the lead names it, or
-    when it comes before any figure of its sentence ("Năm 2016, …", "Theo báo cáo, năm 2023 …", "从12月21日
-    开始，…"); a part told in passing ("Riêng 9 tháng đầu năm, …", "…; tính chung 9 tháng …", "其中…")
-    frames only its own paragraph."""
-    if attribution_rules(tdoc.lang).part_cue.match(tdoc.match_text, sentence.start):
-        return False
+def _framing_what_follows(tdoc: TextDoc, sentence: Sentence, mentions: list[_M],
+                          produced: list[Outcome]) -> list[_M]:
+    """The periods (or places) of a sentence that frame what follows. A period carries to the paragraphs
+    after it when the title, a heading or the lead names it, or when it comes before any figure of its
+    sentence ("Năm 2016, …", "Theo báo cáo, năm 2023 …", "从12月21日开始，…"); a part told in passing
+    ("Riêng 9 tháng đầu năm, …", "…; tính chung 9 tháng …", "其中…") frames only its own paragraph."""
+    if not mentions or attribution_rules(tdoc.lang).part_cue.match(tdoc.match_text, sentence.start):
+        return []
     block = tdoc.blocks[sentence.block]
     if block.heading or sentence.block == tdoc.lead:
-        return True
-    return all(f.start > date.start for o in produced for f in o.figures)
+        return mentions
+    first_figure = min((f.start for o in produced for f in o.figures), default=None)
+    return [m for m in mentions if first_figure is None or m.start < first_figure]
 
 
 def event_frame(sentence: Sentence, produced: list[Outcome], dates: list[DateMention], launch: bool,
@@ -325,8 +325,10 @@ def recap_span(tdoc: TextDoc, outcome: Outcome, ctx: Context, recap: regex.Patte
                numbers: dict[str, int]) -> tuple[DateMention, PlaceMention | None] | None:
     """"Tổng cộng 3 đợt hiến máu nói trên đã tiếp nhận 272 đơn vị": the period from the first to the last
     of the drives summed up (the last n told), and their common area when their venues differ."""
+    if len(ctx.events) < 2:
+        return None
     m = recap.search(tdoc.match_text, outcome.sentence.start, outcome.sentence.end)
-    if m is None or len(ctx.events) < 2:
+    if m is None:
         return None
     words = m.group("n") if "n" in m.re.groupindex and m.group("n") else ""
     n = int(words) if words.isdigit() else numbers.get(words.lower(), len(ctx.events))
@@ -595,8 +597,10 @@ def _partner_places(tdoc: TextDoc, places: list[PlaceMention]) -> set[int]:
     text = tdoc.match_text
     partners: set[int] = set()
     for sentence in tdoc.sentences:
-        in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
+        in_sentence: list[PlaceMention] | None = None  # gathered only where a cue matches (few sentences)
         for m in cue.finditer(text, sentence.start, sentence.end):
+            if in_sentence is None:
+                in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
             cursor = m.end()
             for p in in_sentence:
                 if p.start < cursor:

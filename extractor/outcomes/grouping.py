@@ -104,7 +104,8 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
         pair_respective(tdoc, produced, s_places, s_dates)
         produced += [copy for o in produced for copy in _drives_per_venue(tdoc, o, s_places)]
         outcomes.extend(produced)
-        launch = bool(rules.launch.search(tdoc.match_text, sentence.start, sentence.end))
+        # a launch frames only one of the sentence's days: undated, it opens nothing (and is not searched)
+        launch = bool(s_dates) and rules.launch.search(tdoc.match_text, sentence.start, sentence.end) is not None
         frame = event_frame(sentence, produced, s_dates, launch, rules.drive_max_days)
         if frame is not None and frame not in produced:
             choose_place(tdoc, frame, s_places, ctx, drive_extent(frame, s_dates))
