@@ -43,6 +43,7 @@ from extractor.outcomes.model import Outcome
 from extractor.outcomes.records import outcome_id
 from extractor.outcomes.rules import EventRules, event_rules
 from extractor.places import PlaceMention
+from extractor.scoped import ScopedPattern
 from extractor.textdoc import Sentence, TextDoc
 
 
@@ -217,10 +218,10 @@ def _organizer(tdoc: TextDoc, outcome: Outcome, rules: EventRules) -> str | None
     return _sentence_organizer(tdoc, outcome.sentence.start, outcome.sentence.end, rules.organizer)
 
 
-def _sentence_organizer(tdoc: TextDoc, start: int, end: int, rx: regex.Pattern[str]) -> str | None:
+def _sentence_organizer(tdoc: TextDoc, start: int, end: int, rx: ScopedPattern) -> str | None:
     cache = tdoc.__dict__.setdefault("_organizers", {})
     if (start, end) not in cache:
-        m = rx.search(tdoc.match_text, start, end)
+        m = next(rx.finditer(tdoc.match_text, start, end), None)  # the first match: what a search finds
         cache[(start, end)] = tdoc.text[m.start() : m.end()].strip() if m else None
     return cache[(start, end)]
 
