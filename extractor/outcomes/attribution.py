@@ -596,11 +596,14 @@ def _partner_places(tdoc: TextDoc, places: list[PlaceMention]) -> set[int]:
     cue, levels = rules.partner, rules.partner_levels
     text = tdoc.match_text
     partners: set[int] = set()
-    for sentence in tdoc.sentences:
-        in_sentence: list[PlaceMention] | None = None  # gathered only where a cue matches (few sentences)
+    by_sentence: dict[int, list[PlaceMention]] = {}  # only sentences naming a place can name a partner
+    for p in places:
+        at = tdoc.sentence_at(p.start)
+        if at is not None:
+            by_sentence.setdefault(at.index, []).append(p)
+    for index, in_sentence in by_sentence.items():
+        sentence = tdoc.sentences[index]
         for m in cue.finditer(text, sentence.start, sentence.end):
-            if in_sentence is None:
-                in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
             cursor = m.end()
             for p in in_sentence:
                 if p.start < cursor:

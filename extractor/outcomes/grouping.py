@@ -157,22 +157,22 @@ def _starts_new_outcome(text: str, current: Outcome, fig: Figure, outcome_break:
 def _drive_outcomes(tdoc: TextDoc, sentence: Sentence, dates: list[DateMention],
                     produced: list[Outcome], rules: EventRules) -> list[Outcome]:
     """Dated drives the sentence reports without a figure of their own."""
+    drive_dates = [date for date in dates if date.kind in DRIVE_DATE_KINDS
+                   and not (date.kind == "relative" and produced)
+                   and not any(o.sentence is sentence and nearest_date_before(o.anchor, dates) is date
+                               for o in produced)]
+    if not drive_dates:  # most sentences: no cue need be read
+        return []
     text = tdoc.match_text
     if not rules.drive.search(text, sentence.start, sentence.end):
         return []
     if rules.non_drive.search(text, sentence.start, sentence.end):
         return []
-    drives = []
-    for date in dates:
-        if date.kind not in ("day", "range", "month", "since", "relative", "weekday"):
-            continue
-        if any(o.sentence is sentence and nearest_date_before(o.anchor, dates) is date for o in produced):
-            continue
-        if date.kind == "relative" and produced:
-            continue
-        status = "target" if _future_cue(tdoc, sentence, date) else "actual"
-        drives.append(Outcome(sentence, date.start, status=status, is_drive_report=True))
-    return drives
+    return [Outcome(sentence, date.start, status="target" if _future_cue(tdoc, sentence, date) else "actual",
+                    is_drive_report=True) for date in drive_dates]
+
+
+DRIVE_DATE_KINDS = ("day", "range", "month", "since", "relative", "weekday")  # the dates a drive is told by
 
 
 def _drives_per_venue(tdoc: TextDoc, drive: Outcome, places: list[PlaceMention]) -> list[Outcome]:
