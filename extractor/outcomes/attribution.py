@@ -429,23 +429,13 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
     only when nothing else places it, the collecting centre's (its own total)."""
     pos = outcome.anchor
     clause = outcome.sentence.clause_of(pos)
-    in_clause = [p for p in places if clause[0] <= p.start < clause[1]]
-    before = [p for p in places if p.end <= pos]
-    after_in_clause = [p for p in in_clause if p.start >= pos]
     if drive_extent is not None:
         venue = _bracketed_venue(tdoc, outcome, places) or _venue(
             tdoc, outcome.sentence, [p for p in places if p.start < drive_extent], drive_extent)
     else:
         venue = _venue(tdoc, outcome.sentence, places, pos)
     outcome.place_from = "venue_cue" if venue is not None else "sentence"
-    chosen = (
-        venue
-        or max((p for p in in_clause if p.end <= pos), key=lambda p: p.start, default=None)
-        or (after_in_clause[0] if after_in_clause else None)
-        or (before[-1] if before else None)
-        # a national word in a later clause ("…，全国各地还向四川调运血液") is about something else
-        or next((p for p in places if p.level != "national" or clause[0] <= p.start < clause[1]), None)
-    )
+    chosen = venue or _sentence_place(places, pos, clause)
     if chosen is not None:
         chosen = _most_specific(chosen, places)
         chosen, span = _expand_chain(tdoc, chosen, places)
@@ -471,6 +461,19 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
         else:
             if ctx.province:  # "洪家楼校区" in an article that named Shandong only through a blood centre
                 outcome.place = replace(outcome.place, province=ctx.province)
+
+
+def _sentence_place(places: list[PlaceMention], pos: int, clause: tuple[int, int]) -> PlaceMention | None:
+    """With no venue: the place of the outcome's clause before it, else after it, else the sentence's
+    last before it, else its first."""
+    in_clause = [p for p in places if clause[0] <= p.start < clause[1]]
+    return (
+        max((p for p in in_clause if p.end <= pos), key=lambda p: p.start, default=None)
+        or next((p for p in in_clause if p.start >= pos), None)
+        or next((p for p in reversed(places) if p.end <= pos), None)
+        # a national word in a later clause ("…，全国各地还向四川调运血液") is about something else
+        or next((p for p in places if p.level != "national" or clause[0] <= p.start < clause[1]), None)
+    )
 
 
 def _most_specific(place: PlaceMention, places: list[PlaceMention]) -> PlaceMention:
@@ -514,9 +517,9 @@ def _bracketed_venue(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention]
     """"A (ngày 6-6); B (từ ngày 8 đến 9-6)": a drive's date in brackets right after a place dates that
     place, whatever venue cue opened the list."""
     gap = attribution_rules(tdoc.lang).dated_venue
-    before = [p for p in places if p.end <= outcome.anchor and p.level != "national"]
-    if before and gap.fullmatch(tdoc.match_text, before[-1].end, outcome.anchor):
-        return before[-1]
+    last = next((p for p in reversed(places) if p.end <= outcome.anchor and p.level != "national"), None)
+    if last is not None and gap.fullmatch(tdoc.match_text, last.end, outcome.anchor):
+        return last
     return None
 
 
@@ -584,7 +587,7 @@ def non_venue_places(tdoc: TextDoc, places: list[PlaceMention]) -> dict[int, str
     receiving hospital ("Bệnh viện X tiếp nhận …"), not as where a drive took place: id → role."""
     roles = dict.fromkeys(_partner_places(tdoc, places), PARTNER)
     collector = attribution_rules(tdoc.lang).collector
-    if collector is not None:
+    if collector is not None and places:  # a collector matters only by the places its name holds
         for m in collector.finditer(tdoc.match_text):
             start, end = m.span("name")
             roles.update((id(p), COLLECTOR) for p in places if start <= p.start and p.end <= end)
