@@ -116,7 +116,7 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
         ctx.listed = []
     if dates:  # the event a sentence opened frames its paragraph, not a label's year after it
         ctx.block_period = frame.period if frame is not None and frame.period in dates else dates[-1]
-        carrying = [d for d in dates if d.carries and _frames_what_follows(tdoc, sentence, d, produced)]
+        carrying = _framing_what_follows(tdoc, sentence, [d for d in dates if d.carries], produced)
         if carrying and sentence.block == tdoc.lead:
             # the lead's first period is the report's ("tổng kết … năm 2016, triển khai nhiệm vụ năm 2017");
             # the title's, when it named one, wins
@@ -128,27 +128,27 @@ def update_context(ctx: Context, dates: list[DateMention], places: list[PlaceMen
         ctx.area = next((p for p in places if p.level in ADMIN_LEVELS and p.level != "national"), None)
     if places:
         ctx.block_place = places[-1]
-        admin = [p for p in places if p.level in ADMIN_LEVELS and _frames_what_follows(tdoc, sentence, p, produced)]
+        admin = _framing_what_follows(tdoc, sentence, [p for p in places if p.level in ADMIN_LEVELS], produced)
         if admin:
             ctx.carry_place = max(admin, key=lambda p: (p.start if p.level != "national" else -1))
-    sentence_text = tdoc.text[sentence.start : sentence.end].rstrip()
     totals = [o for o in produced if o.figures]
-    if totals and list_head.search(sentence_text):
+    if totals and list_head.search(tdoc.text[sentence.start : sentence.end].rstrip()):
         ctx.list_parent = totals[-1]  # "…thu được 1.265 đơn vị máu, cụ thể:" heads a list of drives
 
 
-def _frames_what_follows(tdoc: TextDoc, sentence: Sentence, date: DateMention | PlaceMention,
-                         produced: list[Outcome]) -> bool:
-    """A period carries to the paragraphs after it when the title, a heading or the lead names it, or
-    when it comes before any figure of its sentence ("Năm 2016, …", "Theo báo cáo, năm 2023 …", "从12月21日
-    开始，…"); a part told in passing ("Riêng 9 tháng đầu năm, …", "…; tính chung 9 tháng …", "其中…")
-    frames only its own paragraph."""
-    if attribution_rules(tdoc.lang).part_cue.match(tdoc.match_text, sentence.start):
-        return False
+def _framing_what_follows(tdoc: TextDoc, sentence: Sentence, mentions: list[_M],
+                          produced: list[Outcome]) -> list[_M]:
+    """The periods (or places) of a sentence that frame what follows. A period carries to the paragraphs
+    after it when the title, a heading or the lead names it, or when it comes before any figure of its
+    sentence ("Năm 2016, …", "Theo báo cáo, năm 2023 …", "从12月21日开始，…"); a part told in passing
+    ("Riêng 9 tháng đầu năm, …", "…; tính chung 9 tháng …", "其中…") frames only its own paragraph."""
+    if not mentions or attribution_rules(tdoc.lang).part_cue.match(tdoc.match_text, sentence.start):
+        return []
     block = tdoc.blocks[sentence.block]
     if block.heading or sentence.block == tdoc.lead:
-        return True
-    return all(f.start > date.start for o in produced for f in o.figures)
+        return mentions
+    first_figure = min((f.start for o in produced for f in o.figures), default=None)
+    return [m for m in mentions if first_figure is None or m.start < first_figure]
 
 
 def event_frame(sentence: Sentence, produced: list[Outcome], dates: list[DateMention], launch: bool,
@@ -325,8 +325,10 @@ def recap_span(tdoc: TextDoc, outcome: Outcome, ctx: Context, recap: regex.Patte
                numbers: dict[str, int]) -> tuple[DateMention, PlaceMention | None] | None:
     """"Tổng cộng 3 đợt hiến máu nói trên đã tiếp nhận 272 đơn vị": the period from the first to the last
     of the drives summed up (the last n told), and their common area when their venues differ."""
+    if len(ctx.events) < 2:
+        return None
     m = recap.search(tdoc.match_text, outcome.sentence.start, outcome.sentence.end)
-    if m is None or len(ctx.events) < 2:
+    if m is None:
         return None
     words = m.group("n") if "n" in m.re.groupindex and m.group("n") else ""
     n = int(words) if words.isdigit() else numbers.get(words.lower(), len(ctx.events))
@@ -427,23 +429,13 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
     only when nothing else places it, the collecting centre's (its own total)."""
     pos = outcome.anchor
     clause = outcome.sentence.clause_of(pos)
-    in_clause = [p for p in places if clause[0] <= p.start < clause[1]]
-    before = [p for p in places if p.end <= pos]
-    after_in_clause = [p for p in in_clause if p.start >= pos]
     if drive_extent is not None:
         venue = _bracketed_venue(tdoc, outcome, places) or _venue(
             tdoc, outcome.sentence, [p for p in places if p.start < drive_extent], drive_extent)
     else:
         venue = _venue(tdoc, outcome.sentence, places, pos)
     outcome.place_from = "venue_cue" if venue is not None else "sentence"
-    chosen = (
-        venue
-        or max((p for p in in_clause if p.end <= pos), key=lambda p: p.start, default=None)
-        or (after_in_clause[0] if after_in_clause else None)
-        or (before[-1] if before else None)
-        # a national word in a later clause ("…，全国各地还向四川调运血液") is about something else
-        or next((p for p in places if p.level != "national" or clause[0] <= p.start < clause[1]), None)
-    )
+    chosen = venue or _sentence_place(places, pos, clause)
     if chosen is not None:
         chosen = _most_specific(chosen, places)
         chosen, span = _expand_chain(tdoc, chosen, places)
@@ -469,6 +461,19 @@ def choose_place(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention], ct
         else:
             if ctx.province:  # "洪家楼校区" in an article that named Shandong only through a blood centre
                 outcome.place = replace(outcome.place, province=ctx.province)
+
+
+def _sentence_place(places: list[PlaceMention], pos: int, clause: tuple[int, int]) -> PlaceMention | None:
+    """With no venue: the place of the outcome's clause before it, else after it, else the sentence's
+    last before it, else its first."""
+    in_clause = [p for p in places if clause[0] <= p.start < clause[1]]
+    return (
+        max((p for p in in_clause if p.end <= pos), key=lambda p: p.start, default=None)
+        or next((p for p in in_clause if p.start >= pos), None)
+        or next((p for p in reversed(places) if p.end <= pos), None)
+        # a national word in a later clause ("…，全国各地还向四川调运血液") is about something else
+        or next((p for p in places if p.level != "national" or clause[0] <= p.start < clause[1]), None)
+    )
 
 
 def _most_specific(place: PlaceMention, places: list[PlaceMention]) -> PlaceMention:
@@ -512,9 +517,9 @@ def _bracketed_venue(tdoc: TextDoc, outcome: Outcome, places: list[PlaceMention]
     """"A (ngày 6-6); B (từ ngày 8 đến 9-6)": a drive's date in brackets right after a place dates that
     place, whatever venue cue opened the list."""
     gap = attribution_rules(tdoc.lang).dated_venue
-    before = [p for p in places if p.end <= outcome.anchor and p.level != "national"]
-    if before and gap.fullmatch(tdoc.match_text, before[-1].end, outcome.anchor):
-        return before[-1]
+    last = next((p for p in reversed(places) if p.end <= outcome.anchor and p.level != "national"), None)
+    if last is not None and gap.fullmatch(tdoc.match_text, last.end, outcome.anchor):
+        return last
     return None
 
 
@@ -582,7 +587,7 @@ def non_venue_places(tdoc: TextDoc, places: list[PlaceMention]) -> dict[int, str
     receiving hospital ("Bệnh viện X tiếp nhận …"), not as where a drive took place: id → role."""
     roles = dict.fromkeys(_partner_places(tdoc, places), PARTNER)
     collector = attribution_rules(tdoc.lang).collector
-    if collector is not None:
+    if collector is not None and places:  # a collector matters only by the places its name holds
         for m in collector.finditer(tdoc.match_text):
             start, end = m.span("name")
             roles.update((id(p), COLLECTOR) for p in places if start <= p.start and p.end <= end)
@@ -594,8 +599,13 @@ def _partner_places(tdoc: TextDoc, places: list[PlaceMention]) -> set[int]:
     cue, levels = rules.partner, rules.partner_levels
     text = tdoc.match_text
     partners: set[int] = set()
-    for sentence in tdoc.sentences:
-        in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
+    by_sentence: dict[int, list[PlaceMention]] = {}  # only sentences naming a place can name a partner
+    for p in places:
+        at = tdoc.sentence_at(p.start)
+        if at is not None:
+            by_sentence.setdefault(at.index, []).append(p)
+    for index, in_sentence in by_sentence.items():
+        sentence = tdoc.sentences[index]
         for m in cue.finditer(text, sentence.start, sentence.end):
             cursor = m.end()
             for p in in_sentence:

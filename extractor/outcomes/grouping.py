@@ -43,6 +43,7 @@ from extractor.outcomes.model import Outcome
 from extractor.outcomes.records import outcome_id
 from extractor.outcomes.rules import EventRules, event_rules
 from extractor.places import PlaceMention
+from extractor.scoped import ScopedPattern
 from extractor.textdoc import Sentence, TextDoc
 
 
@@ -104,7 +105,8 @@ def build_outcomes(tdoc: TextDoc, figures: list[Figure], dates: list[DateMention
         pair_respective(tdoc, produced, s_places, s_dates)
         produced += [copy for o in produced for copy in _drives_per_venue(tdoc, o, s_places)]
         outcomes.extend(produced)
-        launch = bool(rules.launch.search(tdoc.match_text, sentence.start, sentence.end))
+        # a launch frames only one of the sentence's days: undated, it opens nothing (and is not searched)
+        launch = bool(s_dates) and rules.launch.search(tdoc.match_text, sentence.start, sentence.end) is not None
         frame = event_frame(sentence, produced, s_dates, launch, rules.drive_max_days)
         if frame is not None and frame not in produced:
             choose_place(tdoc, frame, s_places, ctx, drive_extent(frame, s_dates))
@@ -155,22 +157,22 @@ def _starts_new_outcome(text: str, current: Outcome, fig: Figure, outcome_break:
 def _drive_outcomes(tdoc: TextDoc, sentence: Sentence, dates: list[DateMention],
                     produced: list[Outcome], rules: EventRules) -> list[Outcome]:
     """Dated drives the sentence reports without a figure of their own."""
+    drive_dates = [date for date in dates if date.kind in DRIVE_DATE_KINDS
+                   and not (date.kind == "relative" and produced)
+                   and not any(o.sentence is sentence and nearest_date_before(o.anchor, dates) is date
+                               for o in produced)]
+    if not drive_dates:  # most sentences: no cue need be read
+        return []
     text = tdoc.match_text
     if not rules.drive.search(text, sentence.start, sentence.end):
         return []
     if rules.non_drive.search(text, sentence.start, sentence.end):
         return []
-    drives = []
-    for date in dates:
-        if date.kind not in ("day", "range", "month", "since", "relative", "weekday"):
-            continue
-        if any(o.sentence is sentence and nearest_date_before(o.anchor, dates) is date for o in produced):
-            continue
-        if date.kind == "relative" and produced:
-            continue
-        status = "target" if _future_cue(tdoc, sentence, date) else "actual"
-        drives.append(Outcome(sentence, date.start, status=status, is_drive_report=True))
-    return drives
+    return [Outcome(sentence, date.start, status="target" if _future_cue(tdoc, sentence, date) else "actual",
+                    is_drive_report=True) for date in drive_dates]
+
+
+DRIVE_DATE_KINDS = ("day", "range", "month", "since", "relative", "weekday")  # the dates a drive is told by
 
 
 def _drives_per_venue(tdoc: TextDoc, drive: Outcome, places: list[PlaceMention]) -> list[Outcome]:
@@ -216,10 +218,10 @@ def _organizer(tdoc: TextDoc, outcome: Outcome, rules: EventRules) -> str | None
     return _sentence_organizer(tdoc, outcome.sentence.start, outcome.sentence.end, rules.organizer)
 
 
-def _sentence_organizer(tdoc: TextDoc, start: int, end: int, rx: regex.Pattern[str]) -> str | None:
+def _sentence_organizer(tdoc: TextDoc, start: int, end: int, rx: ScopedPattern) -> str | None:
     cache = tdoc.__dict__.setdefault("_organizers", {})
     if (start, end) not in cache:
-        m = rx.search(tdoc.match_text, start, end)
+        m = next(rx.finditer(tdoc.match_text, start, end), None)  # the first match: what a search finds
         cache[(start, end)] = tdoc.text[m.start() : m.end()].strip() if m else None
     return cache[(start, end)]
 

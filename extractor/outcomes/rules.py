@@ -9,6 +9,7 @@ from functools import cache
 import regex
 
 from extractor import patterns
+from extractor.scoped import ScopedPattern, scoped
 
 
 @dataclass
@@ -21,7 +22,7 @@ class EventRules:
     list_item: regex.Pattern[str]
     partial: regex.Pattern[str]
     campaign: regex.Pattern[str]
-    organizer: regex.Pattern[str]
+    organizer: ScopedPattern  # read once per sentence with outcomes: scoped where its matches allow
     outcome_break: regex.Pattern[str]  # between two figures: a new outcome
     list_head: regex.Pattern[str]  # a sentence ending so heads a list of outcomes
     drive_max_days: int
@@ -31,7 +32,9 @@ class EventRules:
 @cache
 def event_rules(lang: str) -> EventRules:
     pf = patterns.load(lang, "events")
-    rules = {rule["name"]: rx for rule, rx in pf.compiled_rules()}
+    compiled = pf.compiled_rules()
+    rules = {rule["name"]: rx for rule, rx in compiled}
+    scopes = {rule["name"]: rule.get("scope") for rule, _ in compiled}
     grouping = pf.data["grouping"]
     return EventRules(
         drive=pf.compile(pf.data["drive_cues"]),
@@ -42,7 +45,7 @@ def event_rules(lang: str) -> EventRules:
         list_item=pf.compile(pf.data["list_item"], regex.MULTILINE),
         partial=pf.compile(pf.data["partial_cues"]),
         campaign=rules["campaign_name"],
-        organizer=rules["organizer"],
+        organizer=scoped(rules["organizer"], scopes["organizer"], pf.compile),
         outcome_break=pf.compile(grouping["outcome_break"]),
         list_head=pf.compile(grouping["list_head"]),
         drive_max_days=int(grouping["drive_max_days"]),
