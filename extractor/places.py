@@ -153,8 +153,7 @@ def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
     rules = place_rules(tdoc.lang)
     hidden = DisjointSpans([m.span() for m in rules.not_places.finditer(chunk)] if rules.not_places else [])
     hits: list[tuple[int, int, str]] = []
-    for last, key in gaz.automaton.iter(hay):
-        s, e = last - len(key) + 1, last + 1
+    for s, e, key in gaz.find(hay):
         if hidden.holds(s, e):
             continue
         typed = any(t for _, t in gaz.by_key[key])
@@ -312,7 +311,7 @@ def _leading_unit(name: str, gaz: Gazetteer) -> Unit | None:
     """The unit a site's name starts with when the tokenizer glued it into one word ("南京大学",
     "郑州大学第一附属医院"): the longest gazetteer name at the start, if it names one province only; a
     lone "县" or "市" ("县人民广场": the county's own square) names none."""
-    keys = [key for last, key in gaz.automaton.iter(name) if last + 1 == len(key) and len(key) >= 2]
+    keys = [key for start, _, key in gaz.find(name) if start == 0 and len(key) >= 2]
     for key in sorted(keys, key=len, reverse=True):
         units = [u for u, _ in gaz.by_key[key]]
         if len({u.province for u in units}) == 1:

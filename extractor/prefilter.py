@@ -17,12 +17,12 @@ from functools import reduce
 from operator import itemgetter, or_
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 import regex
 
 _META = frozenset("\\.^$*+?{}[]()|")
 _CASELESS = "(?i:"
-_VALUE = itemgetter(1)  # of an automaton hit (end, value)
+_WORD = itemgetter(0)  # of a hit (word index, start, end)
 _MOST_REMEMBERED = 4096  # sets of found prefilters whose rules are remembered
 _CASE_FLAGS = regex.IGNORECASE | regex.VERBOSE | regex.FULLCASE
 _PLAIN_SET = regex.compile(r"\[[^\[\]\\^-][^\[\]\\-]*\]")  # no range, escape or negation in it
@@ -67,14 +67,21 @@ def _parts(rx: regex.Pattern[str]) -> tuple[list[str], list[str]]:
     return words, searched
 
 
-def _automaton(by_word: dict[str, int]) -> Any:
-    if not by_word:
-        return None
-    automaton = ahocorasick.Automaton()
-    for word, found in by_word.items():
-        automaton.add_word(word, found)
-    automaton.make_automaton()
-    return automaton
+class _WordBits:
+    """Words, each with the bits of the prefilters it satisfies: `found(text)` or-s the bits of every word
+    in the text, in one Aho-Corasick pass (ahocorasick_rs) and in C, no Python step per hit."""
+
+    def __init__(self, by_word: dict[str, int]) -> None:
+        self._bits = list(by_word.values())
+        self._matcher: Any = ahocorasick_rs.AhoCorasick(list(by_word), matchkind=ahocorasick_rs.MatchKind.Standard)
+
+    def found(self, text: str) -> int:
+        hits = self._matcher.find_matches_as_indexes(text, overlapping=True)
+        return reduce(or_, map(self._bits.__getitem__, map(_WORD, hits)), 0)
+
+
+def _word_bits(by_word: dict[str, int]) -> _WordBits | None:
+    return _WordBits(by_word) if by_word else None
 
 
 Requirement = regex.Pattern[str] | Sequence[regex.Pattern[str]] | None
@@ -114,18 +121,17 @@ class Prefilters:
                     searched[part, rx.flags] = searched.get((part, rx.flags), 0) | 1 << index
             for word in words:
                 by_word[word] = by_word.get(word, 0) | 1 << index
-        self._exact, self._folded = _automaton(exact), _automaton(folded)
+        self._exact, self._folded = _word_bits(exact), _word_bits(folded)
         self._searched = [(bits, regex.compile(part, flags)) for (part, flags), bits in searched.items()]
         self._by_found: dict[int, tuple[int, ...]] = {}  # found bits -> the rules they let run
 
     def rules_to_run(self, text: str, start: int, end: int) -> tuple[int, ...]:
         found = 0
         if end > start:
-            # the bits of every word hit, or-ed together in C: no Python step per hit
             if self._exact is not None:
-                found = reduce(or_, map(_VALUE, self._exact.iter(text, start, end)), found)
+                found |= self._exact.found(text[start:end])
             if self._folded is not None:
-                found = reduce(or_, map(_VALUE, self._folded.iter(text[start:end].casefold())), found)
+                found |= self._folded.found(text[start:end].casefold())
         for bits, rx in self._searched:
             if bits & ~found and rx.search(text, start, end) is not None:  # not when its prefilters are found
                 found |= bits

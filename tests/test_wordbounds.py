@@ -37,9 +37,8 @@ def _candidates(text: str) -> list[tuple[int, int, bool]]:
     gaz = get_pack("zh").gazetteer()
     found = []
     for sentence in tdoc.sentences:
-        for last, key in gaz.automaton.iter(tdoc.match_text[sentence.start : sentence.end]):
-            start = sentence.start + last - len(key) + 1
-            found.append((start, start + len(key), any(t for _, t in gaz.by_key[key])))
+        for s, e, key in gaz.find(tdoc.match_text[sentence.start : sentence.end]):
+            found.append((sentence.start + s, sentence.start + e, any(t for _, t in gaz.by_key[key])))
     return found
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from extractor import patterns
 from extractor.gazetteer import model
 from extractor.gazetteer.cache import cached
-from extractor.gazetteer.model import Gazetteer, Unit, add_key, build_automaton, no_codes, only_code
+from extractor.gazetteer.model import Gazetteer, Unit, add_key, no_codes, only_code
 
 
 def _adcodes() -> Path:
@@ -29,7 +29,7 @@ def _adcodes() -> Path:
 def cn_gazetteer() -> Gazetteer:
     """Built once per change of its inputs, then read from the disk cache (`extractor.gazetteer.cache`)."""
     inputs = [patterns.patterns_dir() / "zh" / "places.yaml", Path(__file__), Path(model.__file__)]
-    return cached("cn-gazetteer", inputs, ["cpca", "pyahocorasick"], _build_cn_gazetteer)
+    return cached("cn-gazetteer", inputs, ["cpca", "ahocorasick-rs"], _build_cn_gazetteer)
 
 
 def _build_cn_gazetteer() -> Gazetteer:
@@ -64,7 +64,7 @@ def _build_cn_gazetteer() -> Gazetteer:
         short = short_name(name, suffixes)
         if short and len(short) >= 2:
             add_key(by_key, short, unit, False)
-    return Gazetteer(build_automaton(by_key), by_key)
+    return Gazetteer(by_key)
 
 
 def short_name(name: str, suffixes: list[str]) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any
 from extractor import patterns
 from extractor.gazetteer import model
 from extractor.gazetteer.cache import cached
-from extractor.gazetteer.model import Gazetteer, Unit, add_key, build_automaton, no_codes, only_code
+from extractor.gazetteer.model import Gazetteer, Unit, add_key, no_codes, only_code
 
 
 @cache
@@ -62,7 +62,7 @@ def _vn_units() -> list[tuple[Unit, str]]:
 def vn_gazetteer() -> Gazetteer:
     """Built once per change of its inputs, then read from the disk cache (`extractor.gazetteer.cache`)."""
     inputs = [patterns.patterns_dir() / "vi" / "places.yaml", Path(__file__), Path(model.__file__)]
-    return cached("vn-gazetteer", inputs, ["vietnamadminunits", "pyahocorasick"], _build_vn_gazetteer)
+    return cached("vn-gazetteer", inputs, ["vietnamadminunits", "ahocorasick-rs"], _build_vn_gazetteer)
 
 
 def _build_vn_gazetteer() -> Gazetteer:
@@ -97,7 +97,7 @@ def _build_vn_gazetteer() -> Gazetteer:
             add_key(by_key, key, unit, False)
     for alias, province in data["aliases"].items():
         add_key(by_key, alias.lower(), Unit(province, "province", province, layout="alias"), True)
-    return Gazetteer(build_automaton(by_key), by_key)
+    return Gazetteer(by_key)
 
 
 @cache
