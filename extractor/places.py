@@ -358,8 +358,10 @@ def _resolve_anaphors(mentions: list[PlaceMention], tdoc: TextDoc) -> list[Place
     for m in mentions:
         if not m.anaphor:
             for level in ("province", "city", "district"):
-                if m.level == level or (level == "province" and m.province and m.level != "national"):
-                    last[level] = m if m.level == level else last.get(level, _province_of(m))
+                if m.level == level:
+                    last[level] = m
+                elif level == "province" and m.province and m.level != "national" and level not in last:
+                    last[level] = _province_of(m)
             if m.level == "site" and m.district:  # "Nhà văn hóa huyện Yên Phong": "toàn huyện" later is Yên Phong
                 last["district"] = replace(m, name=m.district, level="district")
             if (m.level == "site" and m.city and m.city != m.province

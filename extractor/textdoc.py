@@ -95,7 +95,7 @@ class TextDoc:
 
     @cached_property
     def word_bounds(self) -> WordBounds:
-        return WordBounds(self, self.pack.tokens)
+        return WordBounds(self, self.pack.tokens, self.pack.token_separators)
 
     @cached_property
     def token_starts(self) -> set[int]:

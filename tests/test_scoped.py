@@ -93,5 +93,5 @@ def _spans(m: regex.Match[str]) -> tuple[int, ...]:
 def test_chinese_sites_collectors_and_organizers_are_scoped() -> None:
     """The rules that start at almost every position of a Chinese text (measured: sites and collectors
     a fifth of an article's time before their scopes were declared; organisers, read in every sentence with
-    an outcome, 7% of the outcomes' time, halved by the scope)."""
-    assert len(_scoped_rules("zh")) == 3
+    an outcome, 7% of the outcomes' time, halved by the scope), and towns (镇, 乡, 街道 after a county)."""
+    assert len(_scoped_rules("zh")) == 4

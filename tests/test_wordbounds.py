@@ -82,6 +82,23 @@ def test_sorted_offsets_answer_as_the_spacy_doc_did(text: str) -> None:
         assert bounds.starts_word(s) == any(t.idx == s for t in doc)
 
 
+def test_pieces_between_separators_give_the_sentence_s_words() -> None:
+    """Tokenizing the text between two of the pack's separators alone answers every question as tokenizing
+    the whole sentence does: at every position of every spec table text, and for every gazetteer hit."""
+    pack = get_pack("zh")
+    assert pack.token_separators is not None
+    asked = 0
+    for text in _zh_spec_texts() + ["（记者 王明）据悉，“热血郑州”活动在郑州大学、河南大学举行。 共302人献血!"]:
+        tdoc = segment(text, "zh")
+        pieces, sentences = WordBounds(tdoc, pack.tokens, pack.token_separators), WordBounds(tdoc, pack.tokens)
+        for pos in range(len(text)):
+            assert pieces.starts_word(pos) == sentences.starts_word(pos), (text, pos)
+            for end in range(pos + 1, min(len(text), pos + 8) + 1):
+                assert pieces.is_aligned(pos, end) == sentences.is_aligned(pos, end), (text, text[pos:end])
+                asked += 1
+    assert asked > 10_000
+
+
 LOADED = """
 import json, sys
 from extractor.cli import main
@@ -91,12 +108,12 @@ print(json.dumps({"status": status, "modules": sorted(sys.modules), "vn_built": 
 """
 
 
-def _run_and_list_modules(tmp_path: Path, text: str) -> tuple[set[str], int]:
+def _run_and_list_modules(tmp_path: Path, text: str, env: dict[str, str] | None = None) -> tuple[set[str], int]:
     corpus = tmp_path / "c"
-    corpus.mkdir()
+    corpus.mkdir(exist_ok=True)
     (corpus / "a.txt").write_text(text, encoding="utf-8")
     out = subprocess.run([sys.executable, "-c", LOADED, "run", str(corpus), "--out", str(tmp_path / "o"),
-                          "--no-progress"], capture_output=True, text=True, timeout=120, check=True)
+                          "--no-progress"], capture_output=True, text=True, timeout=120, check=True, env=env)
     report = json.loads(out.stdout.strip().splitlines()[-1])
     assert report["status"] == 0
     return {m.split(".")[0] if not m.startswith("extractor") else m for m in report["modules"]}, report["vn_built"]
@@ -115,6 +132,21 @@ def test_a_chinese_run_loads_neither_underthesea_nor_the_vietnamese_gazetteer(tm
     assert "rjieba" in modules
     assert not modules & {"underthesea", "jieba", "spacy", "cpca", "extractor.fetch", "bs4"}
     assert vn_built == 0
+
+
+@pytest.mark.parametrize("text", [
+    "Hiến máu tại Mê Linh\n\nNgày 9/4/2024, huyện Mê Linh tiếp nhận 320 đơn vị máu.",
+    "臺北捐血\n\n2024年3月5日，臺北市大安區共有320人參加捐血活動。",
+], ids=["vi", "zh"])
+def test_a_run_with_a_warm_cache_imports_no_builder(tmp_path: Path, text: str) -> None:
+    """What the cache folder keeps (extractor/disk_memo.py, extractor/gazetteer/cache.py) is not built again:
+    no schema checker, no Traditional-Simplified converter, no address package, no checks."""
+    env = {**os.environ, "EXTRACTOR_CACHE_DIR": str(tmp_path / "cache")}
+    first, _ = _run_and_list_modules(tmp_path, text, env)
+    second, _ = _run_and_list_modules(tmp_path, text, env)
+    builders = {"jsonschema", "zhconv", "pkg_resources", "vietnamadminunits", "extractor.checks"}
+    assert first & {"jsonschema"}  # the first run checked the rule files
+    assert not second & builders
 
 
 def test_gazetteers_are_cached_in_the_user_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

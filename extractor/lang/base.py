@@ -47,6 +47,9 @@ class LanguagePack(ABC):
     time_zone: str  # IANA name: the outlets' clock, which a publication date is a day of
     date_order: str  # how numeric dates are written: 'DMY', 'YMD' (dateparser's DATE_ORDER)
     script: ScriptEvidence
+    # characters the tokenizer always cuts at, each a word of its own or a space: the text between two of
+    # them is tokenized alone with the same result (extractor.wordbounds); None: tokenize whole sentences
+    token_separators: regex.Pattern[str] | None = None
 
     # --- segmentation -------------------------------------------------------------------------
 
