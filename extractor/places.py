@@ -147,7 +147,7 @@ def _local_subareas(mentions: list[PlaceMention]) -> None:
 
 def _admin_mentions(tdoc: TextDoc, start: int, end: int) -> list[PlaceMention]:
     pack, text = tdoc.pack, tdoc.match_text
-    gaz = pack.gazetteer()
+    gaz = tdoc.gazetteer
     chunk = text[start:end]
     hay = pack.gazetteer_haystack(chunk)
     rules = place_rules(tdoc.lang)
@@ -251,8 +251,8 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
             best = _named_site(text[s:e], rules) or unit
             # a campus or street named with a bare county name is no place in that county ("望江校区")
             street = rules.street_words.search(text, e - 2, e) if rules.street_words is not None else None
-            campus = street is not None and text[s : street.start()] in tdoc.pack.gazetteer().by_key
-            leading = None if best or campus else _leading_unit(text[s:e], tdoc.pack.gazetteer())
+            campus = street is not None and text[s : street.start()] in tdoc.gazetteer.by_key
+            leading = None if best or campus else _leading_unit(text[s:e], tdoc.gazetteer)
             best = best or leading
             # placed only by a bare district name its own name starts with ("江南大学": 江南, not 江南区)
             by_prefix = (leading is not None and leading.level in ("district", "ward")) or (

@@ -17,6 +17,7 @@ from functools import cache, cached_property
 import regex
 
 from extractor import patterns
+from extractor.gazetteer.model import Gazetteer
 from extractor.lang import LanguagePack, codes, get_pack
 from extractor.wordbounds import WordBounds
 
@@ -92,6 +93,11 @@ class TextDoc:
         """The whole article as a spaCy Doc of the tokenizer's words: for a stage that needs token
         attributes. Word boundaries alone are cheaper from `word_bounds`."""
         return build_spacy_doc(self.text, self.lang, self.match_text)
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        """The pack's gazetteer, looked up once per article (the place stage asks in every sentence)."""
+        return self.pack.gazetteer()
 
     @cached_property
     def word_bounds(self) -> WordBounds:
