@@ -194,6 +194,11 @@ def test_the_merged_shards_pass_extract_check(job: dict[str, Any], capsys: pytes
     assert main(["merge", str(root / "shards"), "--out", str(root / "merged-cli")]) == 0
     assert (root / "merged-cli" / "outcomes.jsonl").read_bytes() == (root / "merged" / "outcomes.jsonl").read_bytes()
     assert "checks on 5 articles" in capsys.readouterr().out
+    assert main(["export", str(root / "merged"), "--format", "parquet"]) == 0  # and export them
+    written = [Path(p) for p in capsys.readouterr().out.split()]
+    outcomes = next(p for p in written if p.name == "outcomes.parquet")
+    lines = (root / "merged" / "outcomes.jsonl").read_text(encoding="utf-8").splitlines()
+    assert pq.read_table(outcomes).num_rows == len(lines) > 0
 
 
 @pytest.mark.skipif(not __import__("importlib").util.find_spec("ray"), reason="ray is not installed (extra: ray)")
