@@ -26,7 +26,7 @@ _SENTENCE_END = regex.compile(r"[.!?。！？](?:\s|$)|[。！？]|[:：]\s*$") 
 _BULLET = re.compile(r"\s*[-–•·+*]\s")  # a list item's mark
 # A paragraph ends with one of these (closing quotes and brackets aside); a heading does not.
 _CLOSERS = "”’\"'»」』)）"
-_OPEN_ENDING = regex.compile(rf"[^.!?…;:。！？；：\s]\s*+[{_CLOSERS}]*+\s*+$")
+_OPEN_ENDING = regex.compile(rf"[^.!?…;:。！？；：\s{_CLOSERS}]\s*+[{_CLOSERS}]*+\s*+$")
 _CLOSER_OR_SPACE = regex.compile(rf"[\s{_CLOSERS}]")  # what may follow the ending's last letter
 
 
