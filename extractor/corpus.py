@@ -215,8 +215,12 @@ def read_bytes_capped(path: Path, cap: int) -> bytes:
         size = os.fstat(f.fileno()).st_size
         if size > cap:
             raise UnreadableInput(f"file too large ({size} bytes > {cap}); refused")
-        raw = f.read(cap + 1)
-    if len(raw) > cap:  # it grew, or the size said nothing (a /proc file)
+        # read what the size says (a read of cap + 1 bytes allocated that much for every file), then on to
+        # the cap if there is more: it grew, or the size said nothing (a /proc file)
+        raw = f.read(min(size, cap) + 1)
+        if len(raw) > size:
+            raw += f.read(cap + 1 - len(raw))
+    if len(raw) > cap:
         raise UnreadableInput(f"file too large (over {cap} bytes); refused")
     return raw
 
