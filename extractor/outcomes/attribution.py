@@ -206,6 +206,8 @@ def choose_period(outcome: Outcome, dates: list[DateMention], ctx: Context, text
         year = own.period_start.year
         days = [d for d in dates if d.end <= own.start and d.is_day_level and d.period_start.year == year]
         own = days[-1] if days else own
+    if own is not None and own.kind == "year" and own.period_start is not None and own.period_end is not None:
+        own = _running_total(own, dates) or own
     # drives listed before span a total only when no period frames the article (the lead's year wins)
     for scope, period in (("sentence", own), ("paragraph", ctx.block_period),
                           ("event", ctx.drive.period if ctx.drive else None), ("article", ctx.carry_period),
@@ -216,6 +218,16 @@ def choose_period(outcome: Outcome, dates: list[DateMention], ctx: Context, text
     return None
 
 
+
+
+def _running_total(year: DateMention, dates: list[DateMention]) -> DateMention | None:
+    """"截至6月13日，甘肃省今年已采集…", "Tính đến ngày 15/6, năm nay toàn tỉnh…": this year's total as read
+    on the as-of day named before the year in the sentence: from January 1 (the year's start) to that day."""
+    as_of = next((d for d in reversed(dates) if d.end <= year.start and d.kind == "as_of" and d.period_end
+                  and year.period_start <= d.period_end <= year.period_end), None)
+    if as_of is None:
+        return None
+    return replace(as_of, period_start=as_of.period_start or year.period_start)
 
 
 OPENING_BREAK = regex.compile(r"\s*[,，、]")  # after a comparison that opens its sentence ("去年同期，")
