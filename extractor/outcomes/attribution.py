@@ -230,6 +230,11 @@ def _running_total(year: DateMention, dates: list[DateMention]) -> DateMention |
     return replace(as_of, period_start=as_of.period_start or year.period_start)
 
 
+@cache
+def _relative_years(lang: str) -> dict[str, int]:
+    return dict(patterns.load(lang, "dates").data["relative_years"])
+
+
 OPENING_BREAK = regex.compile(r"\s*[,，、]")  # after a comparison that opens its sentence ("去年同期，")
 
 
@@ -242,11 +247,20 @@ def base_period(tdoc: TextDoc, pos: int, bases: list[DateMention], current: Date
     if base is None and sentence is not None:  # "去年同期，全市仅有16662人次献血": the base frames its sentence
         base = next((d for d in bases if not tdoc.text[sentence.start : d.start].strip()
                      and OPENING_BREAK.match(tdoc.match_text, d.end) and d.end <= pos), None)
-    if base is None or base.period_start is None:
+    if base is None:
         return None
     same_period = attribution_rules(tdoc.lang).same_period
     if same_period.search(base.text) and current is not None and current.period_start is not None:
-        shift = current.period_start.year - base.period_start.year
+        # "2023年，…去年同期为…": last year's same period is the year before the period compared (whenever
+        # the report was published); a base with its own year keeps it
+        offset = _relative_years(tdoc.lang).get(str(base.groups.get("rel", "")))
+        if offset is not None:
+            base_year = current.period_start.year + offset
+        elif base.period_start is not None:
+            base_year = base.period_start.year
+        else:
+            return None
+        shift = current.period_start.year - base_year
         try:
             return replace(current, start=base.start, end=base.end, text=base.text, role="base",
                            period_start=current.period_start.replace(year=current.period_start.year - shift),
@@ -254,6 +268,8 @@ def base_period(tdoc: TextDoc, pos: int, bases: list[DateMention], current: Date
                            if current.period_end else None)
         except ValueError:  # 29 February in a year without one
             return None
+    if base.period_start is None:
+        return None
     return replace(base, role="period")
 
 
