@@ -260,7 +260,7 @@ def _site_mentions(tdoc: TextDoc, start: int, end: int, admin: list[PlaceMention
                 and unit.text != unit.name)
             found.append(PlaceMention(
                 s, e, tdoc.text[s:e], text[s:e], level, best.province if best else None, tdoc.pack.country,
-                district=(best.district or (best.name if best.level == "district" else None)) if best else None,
+                district=_site_district(best, inner),
                 city=best.city if best else None,
                 placed_by_prefix=by_prefix,
             ))
@@ -289,6 +289,18 @@ def _named_site(name: str, rules: _PlaceRules) -> Unit | None:
         if proper in names:
             return Unit(name, "site", names[proper], layout="pattern")
     return None
+
+
+def _site_district(best: PlaceMention | Unit | None, inner: list[PlaceMention]) -> str | None:
+    """The district a site lies in: the placing unit's, else a district its name holds in the same province
+    ("Nhà văn hóa huyện Yên Phong (Bắc Ninh)": placed by the bracketed province, in Yên Phong)."""
+    if best is None:
+        return None
+    district = best.district or (best.name if best.level == "district" else None)
+    if district is None:
+        district = next((a.district or a.name for a in inner if a.level == "district"
+                         and a.province == best.province), None)
+    return district
 
 
 def _site_unit(text: str, start: int, inner: list[PlaceMention]) -> PlaceMention | None:
