@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import pickle
 import sys
 from collections.abc import Callable, Hashable
 from functools import cache
@@ -30,7 +29,7 @@ from typing import Any
 import regex
 
 from extractor import __version__
-from extractor.gazetteer.cache import cache_dir
+from extractor.gazetteer.cache import cache_dir, read_pickle, write_pickle
 
 MAX_ENTRIES = 20_000  # beyond this, a write keeps only the entries the writing process used
 
@@ -46,14 +45,8 @@ class DiskMemo:
         self._owner = os.getpid()
 
     def _load(self) -> dict[Hashable, Any]:
-        try:
-            with open(self.path, "rb") as f:
-                stored = pickle.load(f)  # noqa: S301 - the user's own cache folder, written by `save`
-            if isinstance(stored, dict):
-                return stored
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-            pass
-        return {}
+        stored = read_pickle(self.path)
+        return stored if isinstance(stored, dict) else {}
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         if self._stored is None:
@@ -74,15 +67,8 @@ class DiskMemo:
         entries = self._stored
         if len(entries) > MAX_ENTRIES:
             entries = {key: value for key, value in entries.items() if key in self._used}
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as f:
-                pickle.dump(entries, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+        if write_pickle(self.path, entries):
             self._new = 0
-        except (OSError, pickle.PicklingError):
-            tmp.unlink(missing_ok=True)
 
 
 _MEMOS: dict[str, DiskMemo] = {}

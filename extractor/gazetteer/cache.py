@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from extractor import __version__
 
@@ -39,20 +39,39 @@ def cached(name: str, inputs: list[Path], packages: list[str], build: Callable[[
     for package in packages:
         digest.update(f"{package}={metadata.version(package)}\0".encode())
     path = cache_dir() / f"{name}-{digest.hexdigest()[:16]}.pickle"
-    try:
-        with open(path, "rb") as f:
-            return pickle.load(f)  # noqa: S301 - the user's own cache folder, written by this function
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        pass
+    found = read_pickle(path)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     value = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob(f"{name}-*.pickle"):  # earlier builds of this gazetteer
             old.unlink(missing_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    except OSError:
+        pass
+    write_pickle(path, value)  # a read-only home: nothing kept, built every time as before
+    return value
+
+
+def read_pickle(path: Path) -> Any:
+    """What `write_pickle` stored at `path`; None when it is missing, unreadable or broken."""
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)  # noqa: S301 - the user's own cache folder, written by write_pickle
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return None
+
+
+def write_pickle(path: Path, value: Any) -> bool:
+    """`value` pickled at `path`, atomically (a reader beside it sees the old file or the new one);
+    False when the folder cannot be written."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home: build every time, as before
-    return value
+        return True
+    except (OSError, pickle.PicklingError):
+        tmp.unlink(missing_ok=True)
+        return False
